@@ -1,0 +1,43 @@
+# The two commands: `make run` (the product with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint fmt bench stop migrate seed clean
+
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+install: $(UV)
+	$(UV) sync --frozen
+	@mkdir -p var
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: seed
+	@echo "Serving http://$(HOST):$(PORT)/ - demo logins in README.md (password Demo!2026pass)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) bin/testenv.py $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+
+fmt: install
+	.venv/bin/ruff check --fix .
+
+bench: install
+	$(PY) bin/testenv.py $(PY) -m pytest tests/perf -m bench -s -p no:randomly $(PYTEST_ARGS)
+
+stop:
+	-$(PY) -c "from msp.embedded import stop; stop()"
+
+clean: stop
+	rm -rf var/pg var/staticfiles

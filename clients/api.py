@@ -1,0 +1,5 @@
+"""API of the clients app."""
+
+
+def register(router) -> None:
+    pass

@@ -1,0 +1,39 @@
+"""Status and kind choices of the clients app."""
+
+from django.db import models
+
+
+class ClientStatus(models.TextChoices):
+    ONBOARDING = "onboarding", "Onboarding"
+    ACTIVE = "active", "Active"
+    CHURNED = "churned", "Churned"
+
+
+class ObjectiveStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "Dropped"
+
+
+class AssetKind(models.TextChoices):
+    WORKSTATION = "workstation", "Workstation"
+    LAPTOP = "laptop", "Laptop"
+    SERVER = "server", "Server"
+    FIREWALL = "firewall", "Firewall"
+    SWITCH = "switch", "Switch"
+    ROUTER = "router", "Router"
+    WIRELESS = "wireless", "Wireless access point"
+    STORAGE = "storage", "Storage / NAS"
+    UPS = "ups", "UPS / power"
+    PRINTER = "printer", "Printer"
+    PHONE = "phone", "Phone system"
+    SOFTWARE = "software", "Software licence"
+    CLOUD = "cloud", "Cloud service"
+    OTHER = "other", "Other"
+
+
+class AssetStatus(models.TextChoices):
+    IN_SERVICE = "in_service", "In service"
+    SPARE = "spare", "Spare"
+    RETIRED = "retired", "Retired"

@@ -1,0 +1,18 @@
+"""Template context: the active workspace, the user's other workspaces and what their role may do."""
+
+from .roles import MATRIX, is_staff_role
+from .tenancy import active_memberships
+
+
+def workspace(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = getattr(request, "role", None)
+    return {
+        "current_msp": getattr(request, "msp", None),
+        "current_role": role,
+        "is_staff_user": is_staff_role(role),
+        "perms_of_role": MATRIX.get(role or "", frozenset()),
+        "workspaces": active_memberships(user),
+    }

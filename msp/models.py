@@ -1,0 +1,204 @@
+"""The tenancy core: users, MSPs (tenants), memberships, invitations and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+import zoneinfo
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .roles import Role
+
+MONTHS = [(m, name) for m, name in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"], start=1)]
+TIME_ZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz or tz == "UTC"]
+CURRENCIES = [("USD", "USD - US dollar"), ("EUR", "EUR - Euro"), ("GBP", "GBP - Pound sterling"),
+              ("CAD", "CAD - Canadian dollar"), ("AUD", "AUD - Australian dollar"),
+              ("NZD", "NZD - New Zealand dollar"), ("CHF", "CHF - Swiss franc"),
+              ("ZAR", "ZAR - South African rand")]
+
+
+def hash_secret(raw: str) -> str:
+    """Secrets (invitation links, API tokens) are stored as SHA-256 digests only."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class UserManager(BaseUserManager):
+    """Users are identified by email; there is no username."""
+
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in: MSP staff or a client's decision maker. Signs in by email."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+@pghistory.track()
+class Msp(models.Model):
+    """The tenant: one managed-services provider with its own staff, clients and settings."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lowercase letters, digits and hyphens.")],
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCIES, default="USD")
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONES, default="UTC")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        choices=MONTHS, default=1, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Default fiscal-year start for new clients.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "MSP"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="msp_fiscal_month_range",
+                violation_error_message="The fiscal year must start in a month from 1 to 12.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track()
+class Membership(models.Model):
+    """A user's place in one MSP, with a role. Removing a member keeps the row (removed_at)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["msp", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["msp", "user"],
+                condition=Q(removed_at__isnull=True),
+                name="membership_one_active_per_user_msp",
+                violation_error_message="This person is already a member of this MSP.",
+            ),
+        ]
+        indexes = [models.Index(fields=["msp", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.msp} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
+
+
+class ActiveInvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+@pghistory.track(exclude=["token_hash"])
+class Invitation(models.Model):
+    """An emailed invitation to join an MSP's staff with a role. The link's secret is stored hashed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=[(r.value, r.label) for r in Role if r != Role.CLIENT])
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActiveInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["msp", "email"])]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.msp}"
+
+
+class ApiToken(models.Model):
+    """A personal API token bound to one membership. Only its SHA-256 digest is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="First characters, to recognise the token.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.membership.removed_at is None

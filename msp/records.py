@@ -1,0 +1,88 @@
+"""Generic writes for tenant records: create, update with a version check, archive.
+
+Each app's services name their own operations (`client_create`, `asset_update`...) and call these,
+so the rules are the same everywhere: validation before save, foreign keys checked to belong to the
+same tenant, the version checked and bumped, history recorded with the acting user.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Msp
+from .tenancy import TenantModel, VersionedModel, bump_version, check_version, history
+
+
+def _check_same_tenant(obj: TenantModel) -> None:
+    """A foreign key to another tenant's row is refused as if the row did not exist."""
+    errors = {}
+    for field in obj._meta.concrete_fields:
+        if not field.is_relation or field.name == "msp":
+            continue
+        related_model = field.related_model
+        if not (isinstance(related_model, type) and issubclass(related_model, TenantModel)):
+            continue
+        related_id = getattr(obj, field.attname)
+        if related_id is None:
+            continue
+        if not related_model.objects.filter(pk=related_id, msp_id=obj.msp_id).exists():
+            errors[field.name] = f"Select a valid {field.verbose_name}; that one was not found."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(obj: TenantModel) -> None:
+    _check_same_tenant(obj)
+    obj.full_clean()
+    obj.save()
+    # Confirm the row is visible in the active tenant scope, inside the same transaction.
+    if not type(obj).objects.filter(pk=obj.pk).exists():
+        raise ValidationError("This record does not belong to the current workspace.")
+
+
+@transaction.atomic
+def record_create(model: type[TenantModel], *, msp: Msp, actor=None, **fields) -> TenantModel:
+    with history(actor):
+        obj = model(msp=msp, **fields)
+        _save(obj)
+    return obj
+
+
+@transaction.atomic
+def record_update(obj: TenantModel, *, actor=None, expected_version: int | None = None, **fields) -> TenantModel:
+    """Apply `fields`; with `expected_version`, refuse when someone else saved in between."""
+    with history(actor):
+        if isinstance(obj, VersionedModel):
+            check_version(obj, expected_version)
+            bump_version(obj)
+        for key, value in fields.items():
+            setattr(obj, key, value)
+        _save(obj)
+    return obj
+
+
+@transaction.atomic
+def record_archive(obj: TenantModel, *, actor=None) -> TenantModel:
+    """Archive rather than delete: the row stays, with its history, out of everyday lists."""
+    if getattr(obj, "archived_at", None) is None:
+        with history(actor):
+            obj.archived_at = timezone.now()
+            if isinstance(obj, VersionedModel):
+                bump_version(obj)
+            obj.save(update_fields=["archived_at", "updated_at"]
+                     + (["version"] if isinstance(obj, VersionedModel) else []))
+    return obj
+
+
+@transaction.atomic
+def record_restore(obj: TenantModel, *, actor=None) -> TenantModel:
+    if getattr(obj, "archived_at", None) is not None:
+        with history(actor):
+            obj.archived_at = None
+            if isinstance(obj, VersionedModel):
+                bump_version(obj)
+            obj.full_clean()
+            obj.save()
+    return obj

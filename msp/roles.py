@@ -1,0 +1,62 @@
+"""The one role -> permission matrix. Pages, the API and menus all ask `can()`."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    VCIO = "vcio", "vCIO"
+    TAM = "tam", "TAM"
+    VIEWER = "viewer", "Viewer"
+    CLIENT = "client", "Client (portal)"
+
+
+STAFF_ROLES = (Role.OWNER, Role.VCIO, Role.TAM, Role.VIEWER)
+
+
+class Perm:
+    """Permission names. Each is a capability a page or an API route needs."""
+
+    VIEW_CLIENTS = "clients.view"
+    EDIT_CLIENTS = "clients.edit"  # create and edit clients, contacts, objectives
+    ARCHIVE_CLIENTS = "clients.archive"
+    EDIT_ASSETS = "assets.edit"  # assets and the asset CSV import
+    MANAGE_PORTAL = "portal.manage"  # grant and revoke client portal access
+    MANAGE_MEMBERS = "members.manage"
+    MANAGE_SETTINGS = "settings.manage"
+    USE_API = "api.use"
+    USE_PORTAL = "portal.use"
+
+
+_STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API}
+
+MATRIX: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset(
+        _STAFF_READ
+        | {
+            Perm.EDIT_CLIENTS,
+            Perm.ARCHIVE_CLIENTS,
+            Perm.EDIT_ASSETS,
+            Perm.MANAGE_PORTAL,
+            Perm.MANAGE_MEMBERS,
+            Perm.MANAGE_SETTINGS,
+        }
+    ),
+    Role.VCIO: frozenset(
+        _STAFF_READ | {Perm.EDIT_CLIENTS, Perm.ARCHIVE_CLIENTS, Perm.EDIT_ASSETS, Perm.MANAGE_PORTAL}
+    ),
+    Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS}),
+    Role.VIEWER: frozenset(_STAFF_READ),
+    Role.CLIENT: frozenset({Perm.USE_PORTAL}),
+}
+
+
+def can(role: str | None, perm: str) -> bool:
+    """True when `role` holds `perm`. An unknown or missing role holds nothing."""
+    return perm in MATRIX.get(role or "", frozenset())
+
+
+def is_staff_role(role: str | None) -> bool:
+    return role in STAFF_ROLES

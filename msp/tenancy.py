@@ -1,0 +1,193 @@
+"""Tenancy core: the tenant model base, the scope middleware, the Celery task base and helpers.
+
+Every tenant-owned row carries `msp`; its default manager refuses to query outside a scope
+(django-scopes). The middleware opens `scope(msp=...)` for the request's active MSP; routes without
+a tenant open none, so a tenant query there raises instead of leaking.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from contextlib import nullcontext
+
+import pghistory
+from celery import Task
+from django.db import models, transaction
+from django.http import Http404
+from django.utils import timezone
+from django_scopes import ScopedManager, scope, scopes_disabled
+
+from .models import ApiToken, Membership, Msp, hash_secret
+
+SESSION_KEY = "active_msp"
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned model: UUID key, `msp`, timestamps and a scoped manager."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(msp="msp")
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """Records that people edit carry a version: a stale save is refused, never silently applied."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class StaleVersionError(Exception):
+    """Someone else saved the record since this edit started."""
+
+    def __init__(self, current: int):
+        super().__init__(f"This record was changed by someone else (now version {current}).")
+        self.current = current
+
+
+def check_version(obj: VersionedModel, expected: int | None) -> None:
+    """Lock the row and refuse the write when `expected` is not its current version."""
+    if expected is None:
+        return
+    current = type(obj)._base_manager.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
+    if int(expected) != current:
+        raise StaleVersionError(current)
+
+
+def bump_version(obj: VersionedModel) -> None:
+    obj.version = (obj.version or 0) + 1
+
+
+def api_token_from_header(header: str) -> ApiToken | None:
+    if not header.startswith("Bearer "):
+        return None
+    raw = header[len("Bearer "):].strip()
+    if not raw:
+        return None
+    token = (
+        ApiToken.objects.select_related("membership__msp", "membership__user")
+        .filter(key_hash=hash_secret(raw), revoked_at__isnull=True, membership__removed_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.membership.user.is_active:
+        return None
+    return token
+
+
+def active_memberships(user) -> models.QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, removed_at__isnull=True)
+        .select_related("msp")
+        .order_by("msp__name")
+    )
+
+
+def resolve_membership(request) -> Membership | None:
+    """The membership the request acts as: the API token's, else the session's chosen MSP."""
+    if getattr(request, "api_token", None) is not None:
+        return request.api_token.membership
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    memberships = list(active_memberships(user))
+    if not memberships:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    for m in memberships:
+        if str(m.msp_id) == wanted:
+            return m
+    return memberships[0]
+
+
+class TenantMiddleware:
+    """Sets request.msp / request.membership / request.role and opens the tenant scope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.api_token = None
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if header.startswith("Bearer "):
+            token = api_token_from_header(header)
+            request.api_token = token
+            request.api_token_rejected = token is None
+            if token is not None:
+                request.user = token.membership.user
+                # Bearer requests carry no cookies of ours, so CSRF does not apply to them.
+                request._dont_enforce_csrf_checks = True
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        membership = resolve_membership(request)
+        request.membership = membership
+        request.msp = membership.msp if membership else None
+        request.role = membership.role if membership else None
+        if request.msp is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(request.msp.time_zone))
+        try:
+            with scope(msp=request.msp), pghistory.context(msp=str(request.msp.pk)):
+                return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def get_in_scope(queryset_or_model, **lookup):
+    """Fetch one object inside the active scope, or 404 (another tenant's id is simply not found)."""
+    qs = queryset_or_model.objects.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except Exception as exc:  # a malformed UUID raises ValidationError
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise Http404 from exc
+        raise
+
+
+def history(actor=None):
+    """Context for pghistory so every change records who made it."""
+    if actor is None:
+        return nullcontext()
+    return pghistory.context(user=str(actor.pk))
+
+
+class TenantTask(Task):
+    """Celery task base: takes `msp_id` and runs the body inside that tenant's scope."""
+
+    abstract = True
+
+    def __call__(self, *args, msp_id, **kwargs):
+        with scope(msp=msp_id):
+            return super().__call__(*args, msp_id=msp_id, **kwargs)
+
+
+def delay_on_commit(task, *args, **kwargs) -> None:
+    """Enqueue a task once the current transaction has committed."""
+    transaction.on_commit(lambda: task.delay(*args, **kwargs))
+
+
+__all__ = [
+    "TenantModel",
+    "VersionedModel",
+    "StaleVersionError",
+    "TenantTask",
+    "TenantMiddleware",
+    "check_version",
+    "bump_version",
+    "delay_on_commit",
+    "get_in_scope",
+    "history",
+    "scope",
+    "scopes_disabled",
+]

@@ -1,0 +1,29 @@
+"""URL wiring: pages, the client portal, the API and health checks."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("workspace/new/", views.workspace_create, name="workspace_create"),
+    path("workspace/switch/", views.workspace_switch, name="workspace_switch"),
+    path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
+    path("workspace/members/", views.member_list, name="member_list"),
+    path("workspace/members/<uuid:membership_id>/role/", views.member_role, name="member_role"),
+    path("workspace/members/<uuid:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("workspace/invitations/<uuid:invitation_id>/revoke/", views.invitation_revoke,
+         name="invitation_revoke"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("account/api-tokens/", views.api_token_list, name="api_token_list"),
+    path("account/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("clients/", include("clients.urls")),
+    path("portal/", include("clients.portal_urls")),
+    path("api/v1/", include("msp.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,237 @@
+"""Pages of the workspace: home, MSP settings, members and invitations, API tokens, health."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, RoleForm
+from .invitations import accept_flow, accept_staff_invitation
+from .models import ApiToken, Invitation, Membership
+from .permissions import require_perm, staff_required
+from .roles import Perm, Role
+from .tenancy import SESSION_KEY, StaleVersionError, active_memberships
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_GET
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if request.membership is None:
+        return redirect("workspace_create")
+    if request.role == Role.CLIENT:
+        return redirect("portal_home")
+    return redirect("client_list")
+
+
+@login_required
+def workspace_create(request):
+    """A signed-in person with no MSP (or wanting another) creates a workspace and owns it."""
+    from django import forms as djforms
+
+    class NewWorkspaceForm(djforms.Form):
+        name = djforms.CharField(max_length=120, label="MSP name")
+
+    form = NewWorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        msp = services.msp_create(name=form.cleaned_data["name"], owner=request.user)
+        request.session[SESSION_KEY] = str(msp.pk)
+        messages.success(request, f"Workspace “{msp.name}” created. You are its owner.")
+        return redirect("home")
+    return render(request, "msp/workspace_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def workspace_switch(request):
+    wanted = request.POST.get("msp", "")
+    for m in active_memberships(request.user):
+        if str(m.msp_id) == wanted:
+            request.session[SESSION_KEY] = str(m.msp_id)
+            messages.success(request, f"Now working in {m.msp.name}.")
+            return redirect("home")
+    raise Http404
+
+
+@require_perm(Perm.MANAGE_SETTINGS)
+def workspace_settings(request):
+    msp = request.msp
+    form = MspSettingsForm(request.POST or None, instance=msp, initial={"version": msp.version})
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in MspSettingsForm.Meta.fields}
+        try:
+            services.msp_update(msp=msp, actor=request.user, expected_version=form.cleaned_data["version"], **data)
+        except StaleVersionError:
+            form.add_error(None, "These settings were changed by someone else while you were editing. "
+                                 "Reload the page to see their change, then apply yours again.")
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("workspace_settings")
+    return render(request, "msp/settings.html", {"form": form})
+
+
+@require_perm(Perm.MANAGE_MEMBERS)
+def member_list(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, link = services.invitation_create(msp=request.msp, email=form.cleaned_data["email"],
+                                                 role=form.cleaned_data["role"], actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("member_list")
+    members = (
+        Membership.objects.filter(msp=request.msp, removed_at__isnull=True)
+        .exclude(role=Role.CLIENT)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    invitations = Invitation.objects.pending().filter(msp=request.msp).select_related("invited_by")
+    return render(request, "msp/members.html", {
+        "members": members, "invitations": invitations, "form": form,
+        "role_choices": RoleForm.base_fields["role"].choices,
+    })
+
+
+def _staff_membership(request, membership_id) -> Membership:
+    membership = (
+        Membership.objects.filter(pk=membership_id, msp=request.msp, removed_at__isnull=True)
+        .exclude(role=Role.CLIENT)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@require_perm(Perm.MANAGE_MEMBERS)
+@require_POST
+def member_role(request, membership_id):
+    membership = _staff_membership(request, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose owner, vCIO, TAM or viewer.")
+        return redirect("member_list")
+    try:
+        services.membership_change_role(membership=membership, role=form.cleaned_data["role"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{membership.user.display_name} is now {membership.get_role_display()}.")
+    return redirect("member_list")
+
+
+@require_perm(Perm.MANAGE_MEMBERS)
+@require_POST
+def member_remove(request, membership_id):
+    membership = _staff_membership(request, membership_id)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{membership.user.display_name} was removed from {request.msp.name}.")
+    return redirect("member_list")
+
+
+@require_perm(Perm.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke(request, invitation_id):
+    invitation = Invitation.objects.pending().filter(pk=invitation_id, msp=request.msp).first()
+    if invitation is None:
+        raise Http404
+    services.invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("member_list")
+
+
+def invitation_accept(request, token: str):
+    """The link from an invitation email: staff invitations and client portal invitations."""
+    from clients.services import portal_access_accept, portal_invitation_from_token
+
+    invitation = services.invitation_from_token(token)
+    access = None if invitation else portal_invitation_from_token(token)
+    if invitation is None and access is None:
+        return render(request, "msp/invitation_invalid.html", status=404)
+    if invitation is not None:
+        return accept_staff_invitation(request, invitation, token)
+    return accept_flow(
+        request, token=token, email=access.email, msp=access.msp,
+        what=f"use the client portal of {access.client.name}",
+        accept=lambda user: portal_access_accept(access=access, user=user),
+    )
+
+
+@staff_required
+def api_token_list(request):
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        if not request.role or request.role == Role.CLIENT:
+            raise Http404
+        _, new_token = services.api_token_create(membership=request.membership, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(membership__user=request.user, membership__msp=request.msp)
+    return render(request, "msp/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@staff_required
+@require_POST
+def api_token_revoke(request, token_id):
+    token = ApiToken.objects.filter(pk=token_id, membership__user=request.user, membership__msp=request.msp).first()
+    if token is None:
+        raise Http404
+    services.api_token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
+    return redirect("api_token_list")
+
+
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report, never raise, from a probe
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    if settings.CELERY_BROKER_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+def csrf_failure(request, reason=""):
+    return HttpResponse("Your form expired. Go back, reload the page and try again.", status=403)
