@@ -14,7 +14,7 @@ from django_scopes import scope
 from msp.models import Membership, Msp, User, hash_secret, new_secret
 from msp.records import record_archive, record_create, record_restore, record_update
 from msp.roles import Role, is_staff_role
-from msp.services import send_invitation_email
+from msp.services import queue_email
 from msp.tenancy import history
 
 from .models import Asset, BusinessObjective, Client, ClientAccess, Contact
@@ -133,12 +133,12 @@ def portal_access_invite(*, contact: Contact, actor: User) -> tuple[ClientAccess
     )
     link = settings.SITE_URL + reverse("invitation_accept", args=[raw])
     msp, client_name = contact.msp, contact.client.name
-    transaction.on_commit(lambda: send_invitation_email(
-        to=access.email, subject=f"Your {client_name} portal at {msp.name}",
+    queue_email(
+        msp=msp, to=access.email, subject=f"Your {client_name} portal at {msp.name}",
         template="clients/email/portal_invitation.txt",
-        context={"msp": msp, "client_name": client_name, "contact": contact, "link": link, "inviter": actor,
-                 "days": PORTAL_INVITATION_DAYS},
-    ))
+        context={"msp_name": msp.name, "client_name": client_name, "contact_name": contact.name, "link": link,
+                 "inviter": actor.display_name, "days": PORTAL_INVITATION_DAYS},
+    )
     return access, link
 
 

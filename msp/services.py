@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from .models import ApiToken, Invitation, Membership, Msp, User, hash_secret, new_secret
 from .roles import Role
-from .tenancy import history
+from .tenancy import delay_on_commit, history
 
 INVITATION_DAYS = 14
 
@@ -90,9 +90,16 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
     return membership
 
 
-def send_invitation_email(*, to: str, subject: str, template: str, context: dict) -> None:
+def render_and_send_email(*, to: str, subject: str, template: str, context: dict) -> None:
     body = render_to_string(template, context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+def queue_email(*, msp: Msp, to: str, subject: str, template: str, context: dict) -> None:
+    """Send an email from a Celery worker once the transaction commits (context must be JSON)."""
+    from .tasks import send_email
+
+    delay_on_commit(send_email, msp_id=str(msp.pk), to=to, subject=subject, template=template, context=context)
 
 
 @transaction.atomic
@@ -111,12 +118,12 @@ def invitation_create(*, msp: Msp, email: str, role: str, actor: User) -> tuple[
         invitation.full_clean()
         invitation.save()
     link = settings.SITE_URL + reverse("invitation_accept", args=[raw])
-    transaction.on_commit(lambda: send_invitation_email(
-        to=email, subject=f"You are invited to {msp.name} on vCIO",
+    queue_email(
+        msp=msp, to=email, subject=f"You are invited to {msp.name} on vCIO",
         template="msp/email/invitation.txt",
-        context={"msp": msp, "role": invitation.get_role_display(), "link": link, "inviter": actor,
-                 "days": INVITATION_DAYS},
-    ))
+        context={"msp_name": msp.name, "role": invitation.get_role_display(), "link": link,
+                 "inviter": actor.display_name, "days": INVITATION_DAYS},
+    )
     return invitation, link
 
 

@@ -76,3 +76,13 @@ def login():
         return c
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process by default; tests about Celery itself start a real worker."""
+    from msp.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield

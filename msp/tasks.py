@@ -1,0 +1,14 @@
+"""Background jobs of the tenancy core."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import render_and_send_email
+from .tenancy import TenantTask
+
+
+@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email(self, *, msp_id: str, to: str, subject: str, template: str, context: dict) -> None:
+    """Render and send one email for a tenant (invitations, notifications)."""
+    render_and_send_email(to=to, subject=subject, template=template, context=context)
