@@ -192,6 +192,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Clients, contacts, business objectives and assets of the MSP the token belongs to.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes the API's shape only, never tenant data, so it is public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -47,7 +47,7 @@ def build_tenant(name: str, slug: str) -> Tenant:
             f.ClientFactory(msp=msp, name=f"{name} Logistics", mrr="6500.00", user_count=52, complexity=3),
         ]
         t.contact = f.ContactFactory(client=t.clients[0], name=f"{name} Boss", email=f"boss@{slug}-client.test")
-        t.objective = f.ObjectiveFactory(client=t.clients[0])
+        t.objective = f.ObjectiveFactory(client=t.clients[0], title=f"{name}: open a second office")
         t.asset = f.AssetFactory(client=t.clients[0])
         portal_user = f.UserFactory(email=f"client@{slug}.test")
         f.MembershipFactory(msp=msp, user=portal_user, role=Role.CLIENT)

@@ -1,0 +1,262 @@
+"""The isolation harness: every page route and every API route, tried by every role of another MSP
+and by the portal user of another client, with the first MSP's ids. Each must answer 404 (or send to
+the login page) and leak nothing; writes carrying the first MSP's ids must change nothing.
+
+A route whose URL parameters the harness does not know fails the suite until it is mapped below or
+listed as public.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scope, scopes_disabled
+from drf_spectacular.generators import SchemaGenerator
+
+from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
+from msp.models import ApiToken, Invitation, Membership
+from msp.roles import Role
+from msp.services import api_token_create, invitation_create
+from tests import factories as f
+from tests.conftest import build_tenant
+
+pytestmark = pytest.mark.django_db
+
+# Routes any visitor may reach; they hold no tenant data (sign-in pages, health, API description).
+PUBLIC_ROUTE_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/<str:token>/",
+                         "static/", "media/")
+# Routes answering for the visitor's own account or workspace; they take no other tenant's id.
+ATTACKER_ALLOWED_STATUSES = {200, 302, 403, 404, 405}
+
+
+def walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def page_routes():
+    routes = []
+    for route, pattern in walk(get_resolver().url_patterns):
+        if route.startswith("api/v1/"):
+            continue  # covered from the OpenAPI schema below
+        if route.startswith(PUBLIC_ROUTE_PREFIXES) or route == "":
+            continue
+        routes.append((route, pattern.name))
+    return routes
+
+
+class Victim:
+    """Alpha's objects whose ids the attackers try, and text that must never show up for them."""
+
+    def __init__(self, tenant, other_client_portal_user):
+        self.t = tenant
+        owner = tenant.users[Role.OWNER]
+        with scope(msp=tenant.msp):
+            self.invitation, _ = invitation_create(msp=tenant.msp, email="pending@alpha.test", role="tam",
+                                                   actor=owner)
+            self.token, _ = api_token_create(membership=Membership.objects.get(user=owner), name="Alpha sync")
+        self.ids = {
+            "client_id": tenant.clients[0].pk,
+            "contact_id": tenant.contact.pk,
+            "objective_id": tenant.objective.pk,
+            "asset_id": tenant.asset.pk,
+            "access_id": tenant.access.pk,
+            "membership_id": Membership.objects.get(user=tenant.users[Role.VCIO]).pk,
+            "invitation_id": self.invitation.pk,
+            "token_id": self.token.pk,
+        }
+        self.markers = ["Alpha Dental", tenant.contact.name, tenant.asset.serial, "Alpha: open a second office",
+                        "pending@alpha.test", "Alpha sync", str(tenant.clients[0].pk)]
+        self.other_client_portal_user = other_client_portal_user
+
+    def snapshot(self):
+        with scopes_disabled():
+            rows = []
+            for model in (Client, Contact, BusinessObjective, Asset, ClientAccess):
+                for obj in model.objects.filter(msp=self.t.msp).order_by("pk"):
+                    rows.append((model.__name__, str(obj.pk), getattr(obj, "version", None), obj.updated_at,
+                                 getattr(obj, "archived_at", None), getattr(obj, "revoked_at", None)))
+            rows += list(Membership.objects.filter(msp=self.t.msp).order_by("pk")
+                         .values_list("pk", "role", "removed_at"))
+            rows += list(Invitation.objects.filter(msp=self.t.msp).order_by("pk")
+                         .values_list("pk", "revoked_at", "accepted_at"))
+            rows += list(ApiToken.objects.filter(membership__msp=self.t.msp).order_by("pk")
+                         .values_list("pk", "revoked_at"))
+            return rows
+
+    def assert_no_leak(self, response, where):
+        body = response.content.decode(errors="replace")
+        for marker in self.markers:
+            assert marker not in body, f"{where} leaked {marker!r}"
+
+
+@pytest.fixture
+def world(db):
+    alpha = build_tenant("Alpha", "alpha")
+    bravo = build_tenant("Bravo", "bravo")
+    with scopes_disabled():
+        # The portal user of Alpha's *second* client must not reach the first client's data.
+        contact = f.ContactFactory(client=alpha.clients[1], name="Second Client Boss", email="boss2@alpha.test")
+        portal2 = f.UserFactory(email="client2@alpha.test")
+        f.MembershipFactory(msp=alpha.msp, user=portal2, role=Role.CLIENT)
+        f.ClientAccessFactory(contact=contact, user=portal2)
+    victim = Victim(alpha, portal2)
+    attackers = {f"bravo-{role}": user for role, user in bravo.users.items()}
+    attackers["alpha-second-client-portal"] = portal2
+    return victim, bravo, attackers
+
+
+def sessions(attackers):
+    out = {"anonymous": HttpClient()}
+    for name, user in attackers.items():
+        c = HttpClient()
+        c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        out[name] = c
+    return out
+
+
+def fill(route: str, ids: dict) -> str:
+    def sub(match):
+        conv, name = match.group(1), match.group(2)
+        if name not in ids:
+            pytest.fail(f"isolation harness: route {route!r} has parameter {name!r} it does not know; "
+                        f"map it in tests/isolation/test_isolation.py")
+        return str(ids[name])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
+
+
+def test_every_page_route_is_closed_to_other_tenants(world):
+    victim, _, attackers = world
+    before = victim.snapshot()
+    clients = sessions(attackers)
+    nowhere = {name: uuid.uuid4() for name in victim.ids}
+    checked = 0
+    for route, name in page_routes():
+        url = fill(route, victim.ids)
+        has_ids = "<" in route
+        for who, c in clients.items():
+            for method in ("get", "post"):
+                response = getattr(c, method)(url, {})
+                where = f"{method.upper()} {url} ({name}) as {who}"
+                victim.assert_no_leak(response, where)
+                if who == "anonymous":
+                    assert response.status_code in {302, 404, 405}, where
+                    if response.status_code == 302:
+                        assert response["Location"].startswith("/accounts/login/"), where
+                elif has_ids:
+                    # 403 is allowed only where the role may not do this at all: the same request with
+                    # ids that exist nowhere must get the same answer, so nothing can be detected.
+                    assert response.status_code in {403, 404, 405}, f"{where}: {response.status_code}"
+                    if response.status_code == 403:
+                        probe = getattr(c, method)(fill(route, nowhere), {})
+                        assert probe.status_code == 403, f"{where}: 403 here but {probe.status_code} for no id"
+                else:
+                    assert response.status_code in ATTACKER_ALLOWED_STATUSES, f"{where}: {response.status_code}"
+                checked += 1
+    assert victim.snapshot() == before
+    assert checked >= 20
+
+
+def api_paths():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return schema["paths"]
+
+
+# Which of the victim's objects an API path's {id} stands for, by the path's resource segment.
+API_RESOURCES = {
+    "clients": "client_id",
+    "contacts": "contact_id",
+    "objectives": "objective_id",
+    "assets": "asset_id",
+}
+
+
+def api_url(path: str, ids: dict) -> str:
+    match = re.match(r"^/api/v1/([\w-]+)/", path)
+    assert match, path
+    resource = match.group(1)
+    if "{" not in path:
+        return path
+    if resource not in API_RESOURCES:
+        pytest.fail(f"isolation harness: API path {path!r} is not mapped; add it to API_RESOURCES")
+    return re.sub(r"\{\w+\}", str(ids[API_RESOURCES[resource]]), path)
+
+
+def api_clients(bravo, attackers):
+    out = {"anonymous": HttpClient()}
+    with scopes_disabled():
+        for role in (Role.OWNER, Role.VCIO, Role.TAM, Role.VIEWER):
+            _, raw = api_token_create(membership=Membership.objects.get(user=bravo.users[role]), name="attack")
+            out[f"bravo-{role}-token"] = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    for name, c in sessions(attackers).items():
+        if name != "anonymous":
+            out[f"{name}-session"] = c
+    return out
+
+
+def foreign_payload(client_id, vcio_id, tam_id) -> dict:
+    """A body that points at given rows wherever a foreign key may appear."""
+    return {"client": str(client_id), "name": "Injected", "title": "Injected", "email": "i@x.test",
+            "vcio": str(vcio_id), "tam": str(tam_id), "kind": "server", "status": "active"}
+
+
+def test_every_api_route_is_closed_to_other_tenants(world):
+    victim, bravo, attackers = world
+    before = victim.snapshot()
+    paths = api_paths()
+    assert paths, "the API schema lists no paths"
+    checked = 0
+    t = victim.t
+    victim_ids = (t.clients[0].pk, t.users[Role.VCIO].pk, t.users[Role.TAM].pk)
+    nowhere_ids = (uuid.uuid4(), 987654321, 987654322)  # users have integer ids
+    body = json.dumps(foreign_payload(*victim_ids))
+    probe_body = json.dumps(foreign_payload(*nowhere_ids))
+    for path, operations in paths.items():
+        url = api_url(path, victim.ids)
+        for who, c in api_clients(bravo, attackers).items():
+            for method in operations:
+                if method not in {"get", "post", "put", "patch", "delete"}:
+                    continue
+                kwargs = {"content_type": "application/json", "HTTP_IF_MATCH": '"1"'}
+                response = getattr(c, method)(url, body if method != "get" else None, **kwargs) \
+                    if method != "get" else c.get(url)
+                where = f"{method.upper()} {url} as {who}"
+                if method != "get" and "{" not in path:
+                    # An error may echo the ids the caller sent; it must read exactly as it does for
+                    # ids that exist nowhere, so the victim's rows cannot be detected.
+                    probe = getattr(c, method)(url, probe_body, **kwargs)
+                    echoed = response.content.decode()
+                    for mine, other in zip(victim_ids, nowhere_ids, strict=True):
+                        echoed = echoed.replace(str(mine), str(other))
+                    assert (response.status_code, echoed) == (probe.status_code, probe.content.decode()), where
+                else:
+                    victim.assert_no_leak(response, where)
+                if who == "anonymous":
+                    assert response.status_code in {401, 403, 404}, f"{where}: {response.status_code}"
+                elif "{" in path:
+                    assert response.status_code in {403, 404}, f"{where}: {response.status_code}"
+                    if response.status_code == 403:  # a role refusal, the same for any id
+                        probe = getattr(c, method)(re.sub(r"\{\w+\}", str(uuid.uuid4()), path),
+                                                   probe_body, **kwargs)
+                        assert probe.status_code == 403, f"{where}: 403 here but {probe.status_code} for no id"
+                else:
+                    assert response.status_code in {200, 400, 403, 404}, f"{where}: {response.status_code}"
+                    if response.status_code == 200 and method == "get":
+                        assert str(victim.t.clients[0].pk) not in response.content.decode()
+                checked += 1
+    assert victim.snapshot() == before
+    # Nothing was created in either tenant from the injected bodies.
+    with scopes_disabled():
+        assert not Contact.objects.filter(name="Injected").exists()
+        assert not Client.objects.filter(name="Injected").exists()
+        assert not Asset.objects.filter(name="Injected").exists()
+    assert checked >= 40
