@@ -60,7 +60,7 @@ def client_restore(*, client: Client, actor: User | None) -> Client:
     return record_restore(client, actor=actor)
 
 
-def _child_create(model, *, client: Client, actor: User | None, **fields):
+def _child_create(model, /, *, client: Client, actor: User | None, **fields):
     if client.is_archived:
         raise ValidationError("This client is archived; restore it before adding to it.")
     return record_create(model, msp=client.msp, actor=actor, client=client, **fields)

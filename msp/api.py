@@ -1,12 +1,22 @@
-"""API plumbing shared by every app: errors, ETags and If-Match."""
+"""API plumbing shared by every app: errors, ETags and If-Match, pagination, scoped foreign keys."""
 
 from __future__ import annotations
 
+import django_filters
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.db import IntegrityError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .api_auth import RolePermission
+from .models import User
+from .roles import STAFF_ROLES
 from .tenancy import StaleVersionError
 
 
@@ -42,6 +52,201 @@ def exception_handler(exc, context):
     if isinstance(exc, StaleVersionError):
         exc = PreconditionFailed()
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        # Model-wide errors (constraints over several fields) under DRF's usual key.
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        # Two saves raced past validation; the database constraint kept the data right.
+        return Response(
+            {api_settings.NON_FIELD_ERRORS_KEY: [
+                "This conflicts with a record saved at the same moment (for example the same name); "
+                "reload and try again."]},
+            status=status.HTTP_409_CONFLICT,
+        )
     return drf_exception_handler(exc, context)
+
+
+# --- tenant records over the API ---------------------------------------------------------------------
+# The pieces every app's viewsets share: pagination, foreign keys looked up inside the tenant scope,
+# the archived filter, and a viewset base that sends ETags, requires If-Match and archives on DELETE.
+
+
+class StandardPagination(PageNumberPagination):
+    """50 a page; `page_size` up to 200."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key in input, looked up inside the request's tenant scope.
+
+    Another tenant's id reads as "object does not exist". The class-level queryset is empty and only
+    tells DRF and the schema the target model; the real one is built per request, inside the scope.
+    """
+
+    def __init__(self, model, **kwargs):
+        self.scoped_model = model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model._base_manager.none())
+        kwargs.setdefault("pk_field", serializers.UUIDField())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scoped_model.objects.all()
+
+
+class StaffMemberField(serializers.PrimaryKeyRelatedField):
+    """A user id that must belong to an active staff member (not a portal user) of the request's MSP."""
+
+    default_error_messages = {
+        "does_not_exist": "User {pk_value} is not an active staff member of your MSP.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", User.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        msp = getattr(self.context.get("request"), "msp", None)
+        if msp is None:
+            return User.objects.none()
+        return User.objects.filter(
+            is_active=True,
+            memberships__msp=msp,
+            memberships__removed_at__isnull=True,
+            memberships__role__in=STAFF_ROLES,
+        ).distinct()
+
+
+ARCHIVED_CHOICES = [
+    ("false", "Active records only (the default)"),
+    ("true", "Archived records only"),
+    ("all", "Active and archived records"),
+]
+
+
+class ArchivedFilterSet(django_filters.FilterSet):
+    """Lists show active records unless `?archived=true` (archived only) or `?archived=all`."""
+
+    archived = django_filters.ChoiceFilter(
+        choices=ARCHIVED_CHOICES, method="filter_archived",
+        help_text="`false` (default): active records; `true`: archived records only; `all`: both.",
+    )
+
+    def filter_archived(self, queryset, name: str, value: str):
+        if value == "true":
+            return queryset.filter(archived_at__isnull=False)
+        if value == "all":
+            return queryset
+        return queryset.filter(archived_at__isnull=True)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description='The ETag from the last read of the record, e.g. `"3"`. Missing: 428; stale: 412.',
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description="Optional: refuse with 412 when the record changed since this ETag.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER, required=False,
+    description="An ETag you hold: 304 Not Modified when the record is unchanged.",
+)
+ETAG = OpenApiParameter(
+    "ETag", str, OpenApiParameter.HEADER, response=[200, 201],
+    description='The record\'s version as an ETag, e.g. `"3"`. Send it back in If-Match to change it.',
+)
+
+
+def check_if_match(request, obj, *, required: bool) -> int | None:
+    """The version from If-Match, refused early (412) when it is not the record's current one."""
+    if not required and not request.headers.get("If-Match", "").strip():
+        return None
+    version = expected_version(request)
+    if version != obj.version:
+        raise PreconditionFailed()
+    return version
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """A tenant's versioned, archivable record over the API.
+
+    GET of one record sends `ETag`; PUT/PATCH need `If-Match` (428 without, 412 when stale); DELETE
+    archives (the row stays). Lists are filtered and paginated; a detail URL finds any record of the
+    tenant, archived ones too. Subclasses set `model` and write through their app's services in
+    `create_record`, `update_record` and `archive_record`.
+    """
+
+    model: type | None = None
+    pagination_class = StandardPagination
+    # IsAuthenticated first so an anonymous request gets 401 (with WWW-Authenticate: Bearer) rather
+    # than RolePermission's 404 for "no tenant".
+    permission_classes = [IsAuthenticated, RolePermission]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.model.objects.all()
+
+    def filter_queryset(self, queryset):
+        # Filters narrow lists only; the tenant scope is what guards a detail URL.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def create_record(self, data: dict):
+        raise NotImplementedError
+
+    def update_record(self, obj, data: dict, *, expected_version: int):
+        raise NotImplementedError
+
+    def archive_record(self, obj) -> None:
+        raise NotImplementedError
+
+    @extend_schema(parameters=[IF_NONE_MATCH, ETAG])
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        etag = etag_for(obj)
+        held = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+        if etag in held or f"W/{etag}" in held:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(self.get_serializer(obj).data, headers={"ETag": etag})
+
+    @extend_schema(parameters=[ETAG])
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.create_record(dict(serializer.validated_data))
+        headers = {"ETag": etag_for(obj), "Location": self.reverse_action("detail", args=[obj.pk])}
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED, headers=headers)
+
+    @extend_schema(parameters=[IF_MATCH, ETAG])
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        obj = self.get_object()
+        version = check_if_match(request, obj, required=True)
+        serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        obj = self.update_record(obj, dict(serializer.validated_data), expected_version=version)
+        return Response(self.get_serializer(obj).data, headers={"ETag": etag_for(obj)})
+
+    @extend_schema(parameters=[IF_MATCH, ETAG])
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH_OPTIONAL])
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        check_if_match(request, obj, required=False)
+        self.archive_record(obj)
+        return Response(status=status.HTTP_204_NO_CONTENT)

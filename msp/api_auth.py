@@ -39,6 +39,8 @@ class RolePermission(permissions.BasePermission):
     """Staff of the active MSP only; reads need `read_perm`, writes `write_perm` (per view)."""
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False  # DRF answers 401 with the Bearer challenge
         role = getattr(request._request, "role", None)
         if getattr(request._request, "msp", None) is None or not can(role, Perm.USE_API):
             # No tenant: behave as if nothing is here.

@@ -43,7 +43,7 @@ def _save(obj: TenantModel) -> None:
 
 
 @transaction.atomic
-def record_create(model: type[TenantModel], *, msp: Msp, actor=None, **fields) -> TenantModel:
+def record_create(model: type[TenantModel], /, *, msp: Msp, actor=None, **fields) -> TenantModel:
     with history(actor):
         obj = model(msp=msp, **fields)
         _save(obj)

@@ -86,3 +86,11 @@ def _eager_celery():
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """The production hasher is slow on purpose; tests only need passwords to round-trip."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

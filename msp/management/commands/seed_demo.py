@@ -1,0 +1,138 @@
+"""`manage.py seed_demo`: two demo MSPs with staff, clients, contacts, objectives, assets and a portal user.
+
+Safe to run again: every row is found by a natural key (email, MSP slug, client name, asset serial...)
+and only created when missing. Nothing is ever updated or deleted, so a second run changes nothing,
+and whatever someone changed in the demo since is left alone.
+
+The demo password is public (README.md); the data is meant for `make run` and local development.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pghistory
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import F
+from django_scopes import scope
+
+from clients import demo
+from msp.models import Membership, Msp, User
+from msp.roles import Role
+from msp.services import msp_create
+from msp.tenancy import history
+
+DEMO_PASSWORD = "Demo!2026pass"  # noqa: S105 - published in README.md, demo data only
+
+
+@dataclass(frozen=True)
+class DemoMsp:
+    slug: str
+    name: str
+    currency: str
+    time_zone: str
+    fiscal_year_start_month: int
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    msp: str  # slug
+    role: str
+
+
+DEMO, OTHER = "demo", "other"
+MSPS = (
+    DemoMsp(DEMO, "Demo MSP", "USD", "America/Chicago", 1),
+    DemoMsp(OTHER, "Other MSP", "GBP", "Europe/London", 4),
+)
+# The first user of each MSP is its owner; the portal user's client membership comes with its access.
+USERS = (
+    DemoUser("owner@demo.test", "Marcus Bell", DEMO, Role.OWNER),
+    DemoUser("vcio@demo.test", "Priya Raman", DEMO, Role.VCIO),
+    DemoUser("vcio2@demo.test", "Tom Kowalski", DEMO, Role.VCIO),
+    DemoUser("tam@demo.test", "Alicia Moreno", DEMO, Role.TAM),
+    DemoUser("viewer@demo.test", "Jordan Lee", DEMO, Role.VIEWER),
+    DemoUser(demo.PORTAL_EMAIL, "Karen Whitfield", DEMO, Role.CLIENT),
+    DemoUser("owner@other.test", "Graham Oduya", OTHER, Role.OWNER),
+)
+# Summary rows, in this order.
+LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
+          "portal accesses")
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (two MSPs, their staff and clients). Running it again changes nothing."
+
+    def handle(self, *args, **options) -> None:
+        tally = demo.Tally()
+        with transaction.atomic():
+            users = {u.email: self._user(tally, u) for u in USERS}
+            for m in MSPS:
+                owner = next(users[u.email] for u in USERS if u.msp == m.slug and u.role == Role.OWNER)
+                msp, msp_created = self._msp(tally, m, owner)
+                with scope(msp=msp), pghistory.context(user=str(owner.pk), msp=str(msp.pk)):
+                    for u in USERS:
+                        if u.msp == m.slug and not (msp_created and users[u.email] == owner):
+                            self._membership(tally, msp=msp, user=users[u.email], role=u.role, actor=owner)
+                    today = demo.demo_today(msp)
+                    if m.slug == DEMO:
+                        demo.demo_msp_seed(
+                            tally, msp=msp, actor=owner, today=today,
+                            vcios={demo.VCIO_1: users["vcio@demo.test"], demo.VCIO_2: users["vcio2@demo.test"]},
+                            tam=users["tam@demo.test"],
+                        )
+                        demo.demo_portal_access_ensure(tally, msp=msp, user=users[demo.PORTAL_EMAIL], actor=owner)
+                    else:
+                        demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
+        self._report(tally)
+
+    def _user(self, tally: demo.Tally, spec: DemoUser) -> User:
+        user = tally.ensure(
+            "users", User.objects.filter(email__iexact=spec.email).first(),
+            lambda: User.objects.create_user(spec.email, DEMO_PASSWORD, full_name=spec.full_name),
+        )
+        # Verified and primary, so signing in never stops at an email-confirmation prompt.
+        tally.ensure(
+            "email addresses", EmailAddress.objects.filter(user=user, email__iexact=spec.email).first(),
+            lambda: EmailAddress.objects.create(user=user, email=spec.email, verified=True, primary=True),
+        )
+        return user
+
+    def _msp(self, tally: demo.Tally, spec: DemoMsp, owner: User) -> tuple[Msp, bool]:
+        found = Msp.objects.filter(slug=spec.slug).first()
+        msp = tally.ensure(
+            "MSPs", found,
+            lambda: msp_create(name=spec.name, owner=owner, slug=spec.slug, currency=spec.currency,
+                               time_zone=spec.time_zone, fiscal_year_start_month=spec.fiscal_year_start_month),
+        )
+        if found is None:
+            tally.created["memberships"] += 1  # msp_create makes the owner's membership
+        return msp, found is None
+
+    def _membership(self, tally: demo.Tally, *, msp: Msp, user: User, role: str, actor: User) -> Membership:
+        # A removed membership counts as found: someone took that person out of the demo on purpose.
+        found = (Membership.objects.filter(msp=msp, user=user)
+                 .order_by(F("removed_at").desc(nulls_first=True)).first())
+
+        def create() -> Membership:
+            with history(actor):
+                return Membership.objects.create(msp=msp, user=user, role=role)
+
+        return tally.ensure("memberships", found, create)
+
+    def _report(self, tally: demo.Tally) -> None:
+        width = max(len(label) for label in LABELS)
+        for label in LABELS:
+            self.stdout.write(f"  {label:<{width}}  {tally.created[label]:>4} created  "
+                              f"{tally.existing[label]:>4} already there")
+        created = sum(tally.created.values())
+        if created:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demo data loaded: {created} records created. Sign in as owner@demo.test "
+                f"(password {DEMO_PASSWORD}); README.md lists the other logins."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Nothing changed: the demo data was already complete."))

@@ -1,0 +1,284 @@
+"""`manage.py seed_demo`: exact demo content, working logins, tenant separation, and idempotence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Q
+from django.test import override_settings
+from django_scopes import scope, scopes_disabled
+from pghistory.models import Context, Events
+
+from clients import demo
+from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
+from msp.models import Membership, Msp, User
+from msp.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Demo!2026pass"
+ROLES = {
+    "owner@demo.test": ("demo", Role.OWNER),
+    "vcio@demo.test": ("demo", Role.VCIO),
+    "vcio2@demo.test": ("demo", Role.VCIO),
+    "tam@demo.test": ("demo", Role.TAM),
+    "viewer@demo.test": ("demo", Role.VIEWER),
+    "client@demo.test": ("demo", Role.CLIENT),
+    "owner@other.test": ("other", Role.OWNER),
+}
+DEMO_CLIENTS, DEMO_CONTACTS, DEMO_OBJECTIVES, DEMO_ASSETS = 12, 33, 30, 190
+OTHER_CLIENTS, OTHER_CONTACTS, OTHER_ASSETS = 3, 3, 12
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # The seed hashes seven passwords per run; authenticate() below still checks them for real.
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker) -> str:
+    """One seed run shared by a class's tests, rolled back after them; each test runs in a savepoint inside it.
+
+    Seeding writes ~300 rows through the services, so running it once per class keeps the suite quick.
+    """
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
+def msp(slug: str) -> Msp:
+    return Msp.objects.get(slug=slug)
+
+
+def snapshot() -> dict:
+    with scopes_disabled():
+        return {
+            "counts": {m.__name__: m.objects.count() for m in (
+                User, EmailAddress, Msp, Membership, Client, Contact, BusinessObjective, Asset, ClientAccess)},
+            "events": Events.objects.count(),
+            "contexts": Context.objects.count(),
+            "users": list(User.objects.order_by("email").values_list("email", "password", "full_name")),
+            "emails": list(EmailAddress.objects.order_by("email").values_list("email", "verified", "primary")),
+            "msps": list(Msp.objects.order_by("slug").values_list("slug", "name", "version", "updated_at")),
+            "memberships": list(Membership.objects.order_by("id").values_list("id", "role", "updated_at")),
+            "clients": list(Client.objects.order_by("id").values_list(
+                "id", "name", "mrr", "status", "vcio", "version", "updated_at")),
+            "contacts": list(Contact.objects.order_by("id").values_list("id", "email", "version", "updated_at")),
+            "objectives": list(BusinessObjective.objects.order_by("id").values_list(
+                "id", "title", "target_date", "version")),
+            "assets": list(Asset.objects.order_by("id").values_list(
+                "id", "serial", "purchase_date", "warranty_end", "end_of_support", "replacement_cost", "version",
+                "updated_at")),
+            "accesses": list(ClientAccess.objects.order_by("id").values_list(
+                "id", "token_hash", "accepted_at", "updated_at")),
+        }
+
+
+class TestOneRun:
+    """After one run on an empty database."""
+
+    def test_counts_after_one_run(self, seeded):
+        assert Msp.objects.count() == 2
+        assert User.objects.count() == 7
+        assert Membership.objects.filter(removed_at__isnull=True).count() == 7
+        assert EmailAddress.objects.count() == 7
+        assert EmailAddress.objects.filter(verified=True, primary=True).count() == 7
+        with scope(msp=msp("demo")):
+            assert Client.objects.count() == DEMO_CLIENTS
+            assert Contact.objects.count() == DEMO_CONTACTS
+            assert BusinessObjective.objects.count() == DEMO_OBJECTIVES
+            assert Asset.objects.count() == DEMO_ASSETS
+            assert ClientAccess.objects.count() == 1
+        with scope(msp=msp("other")):
+            assert Client.objects.count() == OTHER_CLIENTS
+            assert Contact.objects.count() == OTHER_CONTACTS
+            assert BusinessObjective.objects.count() == 0
+            assert Asset.objects.count() == OTHER_ASSETS
+            assert ClientAccess.objects.count() == 0
+        total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
+            + DEMO_ASSETS + OTHER_ASSETS + 1
+        assert f"Demo data loaded: {total} records created." in seeded
+
+
+    def test_msps_and_memberships(self, seeded):
+        d = msp("demo")
+        assert (d.name, d.currency, d.time_zone, d.fiscal_year_start_month) == (
+            "Demo MSP", "USD", "America/Chicago", 1)
+        assert msp("other").name == "Other MSP"
+        got = {m.user.email: (m.msp.slug, m.role) for m in Membership.objects.select_related("user", "msp")}
+        assert got == ROLES
+        assert all(u.full_name and " " in u.full_name for u in User.objects.all())
+
+
+    def test_every_user_can_sign_in_with_the_demo_password(self, seeded):
+        for email in ROLES:
+            user = authenticate(email=email, password=PASSWORD)
+            assert user is not None, email
+            assert user.email == email
+            assert authenticate(email=email, password=PASSWORD + "x") is None
+
+
+    @pytest.mark.parametrize(("name", "mrr", "aisp", "users", "complexity"), [
+        ("Lakeshore Family Dental", "3000.00", "125.00", 24, 5),  # client A of the cadence table
+        ("Prairie Freight Logistics", "6500.00", "125.00", 52, 3),  # B
+        ("Halstead & Crane LLP", "1500.00", "125.00", 12, 8),  # C
+    ])
+    def test_cadence_reference_clients(self, seeded, name, mrr, aisp, users, complexity):
+        with scope(msp=msp("demo")):
+            c = Client.objects.get(name=name)
+        assert (c.mrr, c.aisp, c.user_count, c.complexity) == (Decimal(mrr), Decimal(aisp), users, complexity)
+        assert c.status == "active"
+
+
+    def test_demo_clients_are_shaped_like_a_real_book(self, seeded):
+        d = msp("demo")
+        vcio, vcio2, tam = (User.objects.get(email=e) for e in ("vcio@demo.test", "vcio2@demo.test", "tam@demo.test"))
+        today = demo.demo_today(d)
+        with scope(msp=d):
+            clients = list(Client.objects.annotate(
+                n_contacts=Count("contacts", distinct=True),
+                n_deciders=Count("contacts", filter=Q(contacts__is_decision_maker=True), distinct=True),
+                n_objectives=Count("objectives", distinct=True),
+                n_assets=Count("assets", distinct=True),
+            ))
+        assert {c.vcio_id for c in clients} == {vcio.pk, vcio2.pk}
+        assert sum(c.vcio_id == vcio.pk for c in clients) == 6
+        assert all(c.tam_id == tam.pk for c in clients)
+        assert sorted(c.status for c in clients) == ["active"] * 10 + ["churned", "onboarding"]
+        churned = next(c for c in clients if c.status == "churned")
+        assert churned.churn_date < today
+        assert churned.churn_reason
+        assert {c.fiscal_year_start_month for c in clients} == {1, 4, 7}
+        for c in clients:
+            assert 2 <= c.n_contacts <= 4, c.name
+            assert c.n_deciders == 1, c.name
+            assert 2 <= c.n_objectives <= 3, c.name
+            assert 8 <= c.n_assets <= 20, c.name
+            assert Decimal("1500") <= c.mrr <= Decimal("6500"), c.name
+            # MRR follows the all-in seat price within a few percent.
+            assert abs(c.mrr - c.aisp * c.user_count) <= c.mrr * Decimal("0.05"), c.name
+            assert c.industry, c.name
+            assert c.endpoint_count >= c.user_count, c.name
+
+
+    def test_assets_have_a_lifecycle_spread_over_three_years(self, seeded):
+        d = msp("demo")
+        today = demo.demo_today(d)
+        with scopes_disabled():
+            assets = list(Asset.objects.all())
+        serials = [a.serial for a in assets]
+        assert all(serials)
+        assert len(set(serials)) == len(serials)
+        for a in assets:
+            assert a.manufacturer, a.name
+            assert a.model, a.name
+            assert a.purchase_date < today, a.name
+            assert a.end_of_support > a.purchase_date, a.name
+            assert isinstance(a.replacement_cost, Decimal), a.name
+            assert a.replacement_cost >= 0, a.name
+        hardware = [a for a in assets if a.kind not in ("software", "cloud")]
+        assert all(a.warranty_end and a.expected_life_years for a in hardware)
+        kinds = {a.kind for a in hardware}
+        assert {"server", "firewall", "switch", "wireless", "ups", "laptop", "workstation"} <= kinds
+        eos = [a.end_of_support for a in assets]
+        assert min(eos) < today  # some are already past
+        assert max(eos) <= today + timedelta(days=3 * 365)
+        for year in range(3):  # and each of the next three years has some falling due
+            start = today + timedelta(days=365 * year)
+            assert any(start < e <= start + timedelta(days=365) for e in eos), year
+        assert any(a.warranty_end < today for a in hardware)
+        assert any(a.warranty_end > today for a in hardware)
+
+
+    def test_portal_user_has_one_accepted_access(self, seeded):
+        user = User.objects.get(email="client@demo.test")
+        with scope(msp=msp("demo")):
+            accesses = list(ClientAccess.objects.filter(user=user).select_related("contact", "client"))
+        assert len(accesses) == 1
+        access = accesses[0]
+        assert access.state == "active"
+        assert access.email == "client@demo.test"
+        assert access.contact.email == "client@demo.test"
+        assert access.contact.is_decision_maker
+        assert access.client.name == "Lakeshore Family Dental"
+        assert len(access.token_hash) == 64
+        assert Membership.objects.get(user=user).role == Role.CLIENT
+
+
+    def test_other_msp_is_separate(self, seeded):
+        with scope(msp=msp("demo")):
+            demo_names = set(Client.objects.values_list("name", flat=True))
+        with scope(msp=msp("other")):
+            other_names = set(Client.objects.values_list("name", flat=True))
+            owner = User.objects.get(email="owner@other.test")
+            assert set(Client.objects.values_list("vcio", flat=True)) == {owner.pk}
+            assert all(Asset.objects.filter(client=c).count() >= 3 for c in Client.objects.all())
+        assert len(other_names) == 3
+        assert not {n.lower() for n in demo_names} & {n.lower() for n in other_names}
+
+
+    def test_history_names_each_msps_owner(self, seeded):
+        owners = {str(User.objects.get(email=e).pk) for e in ("owner@demo.test", "owner@other.test")}
+        assert Events.objects.count() > 0
+        assert not Events.objects.filter(pgh_context_id__isnull=True).exists()
+        assert {c.metadata.get("user") for c in Context.objects.all()} == owners
+
+
+    def test_second_run_changes_nothing(self, seeded):
+        before = snapshot()
+        out = seed()
+        assert snapshot() == before
+        assert "Nothing changed" in out
+        assert "   0 created" in out
+        assert "202 already there" in out
+
+
+    def test_second_run_on_a_later_day_changes_nothing(self, seeded, monkeypatch):
+        """Dates are relative to today, but rows found by their natural keys are left as they are."""
+        before = snapshot()
+        real_today = demo.demo_today
+        monkeypatch.setattr(demo, "demo_today", lambda m: real_today(m) + timedelta(days=400))
+        assert "Nothing changed" in seed()
+        assert snapshot() == before
+
+
+    def test_rerun_restores_only_what_is_missing(self, seeded):
+        with scope(msp=msp("demo")):
+            asset = Asset.objects.get(name="LFD-SRV01")
+            serial = asset.serial
+            asset.delete()
+        out = seed()
+        with scope(msp=msp("demo")):
+            assert Asset.objects.get(name="LFD-SRV01").serial == serial
+            assert Asset.objects.count() == DEMO_ASSETS
+        assert "1 created" in out
+
+
+def test_seed_is_one_transaction(monkeypatch):
+    """A failure half-way leaves nothing behind."""
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "other_msp_seed", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed()
+    assert User.objects.count() == 0
+    assert Msp.objects.count() == 0
+    assert Events.objects.count() == 0
