@@ -85,7 +85,6 @@ def _eager_celery():
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
-    yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from django_scopes import scope, scopes_disabled
 
@@ -74,7 +75,7 @@ def test_revoked_access_closes_the_portal(tenant, login):
 def test_contact_without_email_cannot_be_invited(tenant):
     with scopes_disabled():
         contact = f.ContactFactory(client=tenant.clients[0], email="")
-    with scope(msp=tenant.msp), pytest.raises(Exception) as exc:
+    with scope(msp=tenant.msp), pytest.raises(ValidationError) as exc:
         portal_access_invite(contact=contact, actor=tenant.users[Role.VCIO])
     assert exc.value.message_dict == {"contact": [f"{contact.name} has no email address; add one first."]}
     with scopes_disabled():
@@ -83,7 +84,7 @@ def test_contact_without_email_cannot_be_invited(tenant):
 
 def test_second_invitation_for_same_contact_is_refused(tenant, invited):
     access, _ = invited
-    with scope(msp=tenant.msp), pytest.raises(Exception) as exc:
+    with scope(msp=tenant.msp), pytest.raises(ValidationError) as exc:
         portal_access_invite(contact=access.contact, actor=tenant.users[Role.VCIO])
     assert exc.value.message_dict == {
         "contact": ["Dana Decider already has portal access or a pending invitation."]}

@@ -125,7 +125,7 @@ def sessions(attackers):
 
 def fill(route: str, ids: dict) -> str:
     def sub(match):
-        conv, name = match.group(1), match.group(2)
+        name = match.group(2)
         if name not in ids:
             pytest.fail(f"isolation harness: route {route!r} has parameter {name!r} it does not know; "
                         f"map it in tests/isolation/test_isolation.py")
