@@ -34,7 +34,7 @@ fmt: install
 	.venv/bin/ruff check --fix .
 
 bench: install
-	$(PY) bin/testenv.py $(PY) -m pytest tests/perf -m bench -s -p no:randomly $(PYTEST_ARGS)
+	$(PY) bin/testenv.py $(PY) -m pytest tests/perf -m bench -s -q $(PYTEST_ARGS)
 
 stop:
 	-$(PY) -c "from msp.embedded import stop; stop()"

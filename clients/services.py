@@ -70,9 +70,15 @@ def contact_create(*, client: Client, actor: User | None, **fields) -> Contact:
     return _child_create(Contact, client=client, actor=actor, **fields)
 
 
+def _child_update(obj, /, *, actor: User | None, expected_version: int | None, **fields):
+    if obj.client.is_archived:
+        raise ValidationError("This client is archived; restore it before changing its records.")
+    return record_update(obj, actor=actor, expected_version=expected_version, **fields)
+
+
 def contact_update(*, contact: Contact, actor: User | None, expected_version: int | None = None,
                    **fields) -> Contact:
-    return record_update(contact, actor=actor, expected_version=expected_version, **fields)
+    return _child_update(contact, actor=actor, expected_version=expected_version, **fields)
 
 
 def contact_archive(*, contact: Contact, actor: User | None) -> Contact:
@@ -85,7 +91,7 @@ def objective_create(*, client: Client, actor: User | None, **fields) -> Busines
 
 def objective_update(*, objective: BusinessObjective, actor: User | None,
                      expected_version: int | None = None, **fields) -> BusinessObjective:
-    return record_update(objective, actor=actor, expected_version=expected_version, **fields)
+    return _child_update(objective, actor=actor, expected_version=expected_version, **fields)
 
 
 def objective_archive(*, objective: BusinessObjective, actor: User | None) -> BusinessObjective:
@@ -97,7 +103,7 @@ def asset_create(*, client: Client, actor: User | None, **fields) -> Asset:
 
 
 def asset_update(*, asset: Asset, actor: User | None, expected_version: int | None = None, **fields) -> Asset:
-    return record_update(asset, actor=actor, expected_version=expected_version, **fields)
+    return _child_update(asset, actor=actor, expected_version=expected_version, **fields)
 
 
 def asset_archive(*, asset: Asset, actor: User | None) -> Asset:

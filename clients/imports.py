@@ -1,0 +1,410 @@
+"""Asset CSV import: read and validate every row first, show a preview, then apply all rows or none.
+
+`parse_asset_csv` is pure (text or bytes in, rows and errors out) so it can be tested without a
+database; `asset_import_preview` feeds it the client's live assets (to match rows by serial) and
+`asset_import_apply` writes the rows through the clients services in one transaction.
+The column set and behaviour are documented in docs/asset-import.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from msp.models import User
+
+from .choices import AssetKind, AssetStatus
+from .models import Asset, Client
+from .services import asset_create, asset_update
+
+MAX_BYTES = 5 * 1024 * 1024
+
+# The documented columns, in the order of the template file.
+COLUMNS = ("name", "kind", "manufacturer", "model", "serial", "purchase_date", "warranty_end", "end_of_support",
+           "expected_life_years", "replacement_cost", "status")
+REQUIRED_COLUMNS = ("name",)
+TEXT_COLUMNS = ("name", "manufacturer", "model", "serial")
+DATE_COLUMNS = ("purchase_date", "warranty_end", "end_of_support")
+MAX_COST = Decimal("9999999999.99")  # Asset.replacement_cost: 12 digits, 2 of them decimals
+CENT = Decimal("0.01")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+TEMPLATE_ROWS = (
+    ("FW-01", "firewall", "Fortinet", "FortiGate 60F", "FGT60FTK2109ABCD", "2022-03-15", "2025-03-15",
+     "2028-03-15", "5", "1250.00", "in_service"),
+    ("Reception PC", "Workstation", "Dell", "OptiPlex 7010", "7XK2LM3", "6/1/2023", "6/1/2026", "", "5",
+     "$1,100.00", "In service"),
+)
+
+
+class ImportFileError(Exception):
+    """The upload as a whole cannot be read (encoding, binary content)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: with a row (and column) when it belongs to one, else about the whole file."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column is None:
+            return f"row {self.row}: {self.message}"
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ExistingAsset:
+    """A live asset of the client that a row with the same serial updates."""
+
+    id: UUID
+    version: int
+
+
+@dataclass
+class ImportRow:
+    """A valid row: the values to write and, for an update, the asset it matched by serial."""
+
+    number: int
+    values: dict
+    display: list[str] = field(default_factory=list)
+    asset_id: UUID | None = None
+    asset_version: int | None = None
+
+    @property
+    def action(self) -> str:
+        return "update" if self.asset_id else "create"
+
+
+@dataclass
+class ParseResult:
+    columns: list[str] = field(default_factory=list)
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def creates(self) -> int:
+        return sum(1 for r in self.rows if r.action == "create")
+
+    @property
+    def updates(self) -> int:
+        return sum(1 for r in self.rows if r.action == "update")
+
+    def plan_digest(self) -> str:
+        """Fingerprint of what applying would do; the apply step refuses when it has changed since the preview."""
+        h = hashlib.sha256()
+        for r in self.rows:
+            h.update(f"{r.number}|{r.asset_id or ''}|{r.asset_version or ''}\n".encode())
+        return h.hexdigest()
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 text of an upload (a byte-order mark is allowed and dropped), or ImportFileError."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError("This is a spreadsheet workbook, not a CSV file. "
+                              "In Excel use File › Save As › CSV UTF-8, then upload that file.")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(f"The file is not UTF-8 text (first bad byte on line {line}). "
+                              "Save it as “CSV UTF-8” and upload it again.") from exc
+    if "\x00" in text:
+        raise ImportFileError("The file contains binary data; upload a CSV text file.")
+    return text
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _header_key(name: str) -> str:
+    """Header names match case-insensitively; spaces and hyphens count as underscores."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _choice(value: str, choices) -> str | None:
+    wanted = value.strip().lower()
+    as_value = _header_key(value)
+    for choice in choices:
+        if wanted == choice.label.lower() or as_value == choice.value:
+            return choice.value
+    return None
+
+
+def _date(value: str) -> date:
+    m = _ISO_DATE.match(value)
+    if m:
+        year, month, day = (int(x) for x in m.groups())
+    else:
+        m = _US_DATE.match(value)
+        if not m:
+            raise ValueError(f"“{value}” is not a date; use YYYY-MM-DD (or M/D/YYYY).")
+        month, day, year = (int(x) for x in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        hint = " Dates with slashes are read as month/day/year." if "/" in value else ""
+        raise ValueError(f"“{value}” is not a real date.{hint}") from None
+
+
+def _cost(value: str) -> Decimal:
+    raw = value.replace("$", "").replace(",", "").replace(" ", "")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"“{value}” is not an amount; write it like 1250.00 or $1,250.00.") from None
+    if not amount.is_finite():
+        raise ValueError(f"“{value}” is not an amount; write it like 1250.00 or $1,250.00.")
+    if amount < 0:
+        raise ValueError("cannot be negative.")
+    if amount != amount.quantize(CENT):
+        raise ValueError(f"“{value}” has more than 2 decimal places.")
+    if amount > MAX_COST:
+        raise ValueError(f"“{value}” is too large.")
+    return amount.quantize(CENT)
+
+
+def _life(value: str) -> int:
+    if not re.fullmatch(r"\d+", value):
+        raise ValueError(f"“{value}” is not a whole number of years.")
+    years = int(value)
+    if not 1 <= years <= 30:
+        raise ValueError(f"must be between 1 and 30 years, not {years}.")
+    return years
+
+
+def _parse_cell(column: str, value: str):
+    """The Python value of one non-blank cell; ValueError carries the reason."""
+    if column in TEXT_COLUMNS:
+        limit = Asset._meta.get_field(column).max_length
+        if len(value) > limit:
+            raise ValueError(f"is {len(value)} characters long; the limit is {limit}.")
+        return value
+    if column == "kind":
+        kind = _choice(value, AssetKind)
+        if kind is None:
+            raise ValueError(f"“{value}” is not a kind; use one of: {', '.join(AssetKind.values)}.")
+        return kind
+    if column == "status":
+        status = _choice(value, AssetStatus)
+        if status is None:
+            raise ValueError(f"“{value}” is not a status; use one of: {', '.join(AssetStatus.values)}.")
+        return status
+    if column in DATE_COLUMNS:
+        return _date(value)
+    if column == "expected_life_years":
+        return _life(value)
+    if column == "replacement_cost":
+        return _cost(value)
+    raise AssertionError(column)  # the header check admits only known columns
+
+
+def _display(column: str, value) -> str:
+    if value is None:
+        return ""
+    if column == "kind":
+        return AssetKind(value).label
+    if column == "status":
+        return AssetStatus(value).label
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _delimiter(first_line: str) -> str:
+    # Excel in some locales writes semicolons; a header line tells which one the file uses.
+    if "," not in first_line:
+        for candidate in (";", "\t"):
+            if candidate in first_line:
+                return candidate
+    return ","
+
+
+def _check_header(header: list[str]) -> tuple[list[str | None], list[RowError]]:
+    """The column each position maps to (None for a blank header cell) and the header's errors."""
+    errors: list[RowError] = []
+    columns: list[str | None] = []
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for raw in header:
+        key = _header_key(raw)
+        if not key:
+            columns.append(None)
+            continue
+        if key not in COLUMNS:
+            unknown.append(raw.strip())
+        elif key in seen:
+            errors.append(RowError(f"The column {key} appears more than once."))
+        seen.add(key)
+        columns.append(key)
+    if unknown:
+        errors.append(RowError(
+            f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            f"The columns are: {', '.join(COLUMNS)}."))
+    for required in REQUIRED_COLUMNS:
+        if required not in seen:
+            errors.append(RowError(f"The required column {required} is missing."))
+    return columns, errors
+
+
+def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsset] | None = None) -> ParseResult:
+    """Validate a whole asset CSV. Rows come back only when the file has no error at all.
+
+    `existing` maps the serial numbers of the client's live assets to those assets; a row with such a
+    serial updates that asset (blank cells leave its values as they are), any other row creates one.
+    Row numbers are those a spreadsheet shows: the header is row 1.
+    """
+    existing = existing or {}
+    result = ParseResult()
+    if isinstance(content, bytes):
+        try:
+            content = decode_csv(content)
+        except ImportFileError as exc:
+            result.errors.append(RowError(str(exc)))
+            return result
+    if content.startswith("\ufeff"):
+        content = content[1:]
+    if not content.strip():
+        result.errors.append(RowError("The file is empty."))
+        return result
+
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(content.split("\n", 1)[0]))
+    try:
+        header = next(reader)
+        columns, header_errors = _check_header(header)
+        if header_errors:
+            result.errors.extend(header_errors)
+            return result
+        result.columns = [c for c in columns if c]
+        rows: list[ImportRow] = []
+        serial_rows: dict[str, int] = {}
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue  # blank lines are skipped
+            row_errors: list[RowError] = []
+            if len(cells) > len(columns):
+                extra = [c for c in cells[len(columns):] if c.strip()]
+                if extra:
+                    row_errors.append(RowError(
+                        f"has {len(cells)} cells but the header has {len(columns)} columns.", number))
+            given: dict[str, object] = {}
+            for column, raw in zip(columns, cells, strict=False):
+                value = raw.strip()
+                if column is None:
+                    if value:
+                        row_errors.append(RowError("a value is in a column without a header name.", number))
+                    continue
+                if not value:
+                    continue
+                try:
+                    given[column] = _parse_cell(column, value)
+                except ValueError as exc:
+                    row_errors.append(RowError(str(exc), number, column))
+            if "name" not in given and not any(e.column == "name" for e in row_errors):
+                row_errors.append(RowError("is required.", number, "name"))
+            serial = given.get("serial")
+            if serial:
+                if serial in serial_rows:
+                    row_errors.append(RowError(
+                        f"“{serial}” is also on row {serial_rows[serial]}; each serial may appear once.",
+                        number, "serial"))
+                else:
+                    serial_rows[serial] = number
+            if row_errors:
+                # In the order of the file's columns, as people read the row.
+                row_errors.sort(key=lambda e: columns.index(e.column) if e.column in columns else -1)
+                result.errors.extend(row_errors)
+                continue
+            match = existing.get(serial) if serial else None
+            values = dict(given)
+            if match is None:
+                values.setdefault("kind", AssetKind.OTHER.value)
+                values.setdefault("status", AssetStatus.IN_SERVICE.value)
+            rows.append(ImportRow(
+                number=number, values=values,
+                display=[_display(c, values.get(c)) for c in result.columns],
+                asset_id=match.id if match else None, asset_version=match.version if match else None,
+            ))
+    except csv.Error as exc:
+        result.errors.append(RowError(f"Line {reader.line_num}: the CSV cannot be read ({exc})."))
+        return result
+
+    if not rows and not result.errors:
+        result.errors.append(RowError("The file has a header but no asset rows."))
+    if not result.errors:
+        result.rows = rows
+    return result
+
+
+def existing_assets(*, client: Client) -> dict[str, ExistingAsset]:
+    """The client's live assets that have a serial, by serial."""
+    qs = Asset.objects.filter(client=client, archived_at__isnull=True).exclude(serial="")
+    return {serial: ExistingAsset(id=pk, version=version)
+            for pk, serial, version in qs.values_list("id", "serial", "version")}
+
+
+def asset_import_preview(*, client: Client, content: str | bytes) -> ParseResult:
+    """Validate a file against the client's current assets; writes nothing."""
+    return parse_asset_csv(content, existing=existing_assets(client=client))
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def asset_import_apply(*, client: Client, actor: User | None, rows: list[ImportRow]) -> ImportSummary:
+    """Write every row through the asset services, all or nothing.
+
+    An update is refused (StaleVersionError) when its asset was edited after the preview, and a row the
+    services refuse raises ValidationError naming the row; either way nothing is written.
+    """
+    created = updated = 0
+    for row in rows:
+        try:
+            if row.asset_id:
+                asset = Asset.objects.filter(pk=row.asset_id, client=client, archived_at__isnull=True).first()
+                if asset is None:
+                    raise ValidationError("the asset with this serial was archived after the preview.")
+                asset_update(asset=asset, actor=actor, expected_version=row.asset_version, **row.values)
+                updated += 1
+            else:
+                asset_create(client=client, actor=actor, **row.values)
+                created += 1
+        except ValidationError as exc:
+            raise ValidationError(f"Row {row.number}: {' '.join(exc.messages)}") from exc
+    return ImportSummary(created=created, updated=updated)
+
+
+def template_csv() -> str:
+    """A sample file with every column, for people to fill in."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return out.getvalue()

@@ -1,0 +1,288 @@
+"""Asset CSV import: the pure parser, and the upload -> preview -> apply pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scope, scopes_disabled
+
+from clients import imports
+from clients.imports import ExistingAsset, parse_asset_csv
+from clients.models import Asset
+from clients.services import asset_update
+from msp.roles import Role
+from tests import factories as f
+
+GOOD = (
+    "Name,Kind,Manufacturer,Model,Serial,Purchase_Date,Warranty_End,End_of_Support,Expected_Life_Years,"
+    "Replacement_Cost,Status\r\n"
+    "FW-01,firewall,Fortinet,FortiGate 60F,FGT-1,2022-03-15,2025-03-15,2028-03-15,5,1250.00,in_service\r\n"
+    "Reception PC,Workstation,Dell,OptiPlex 7010,DL-7,6/1/2023,6/1/2026,,4,\"$1,100.50\",Spare\r\n"
+    "Office 365,,,,,,,,,,\r\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The fixtures create ten users; the production hasher would make each test take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _upload(content: bytes | str, name: str = "assets.csv") -> SimpleUploadedFile:
+    data = content.encode() if isinstance(content, str) else content
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def _url(client, suffix: str = "") -> str:
+    return f"/clients/{client.pk}/assets/import/{suffix}"
+
+
+def _assets(client) -> list[Asset]:
+    with scopes_disabled():
+        return list(Asset.objects.filter(client=client).order_by("name"))
+
+
+# --- the parser, without a database ---------------------------------------------------------------------
+
+def test_parse_reads_every_column_and_defaults_blank_kind_and_status():
+    result = parse_asset_csv(("\ufeff" + GOOD).encode())
+    assert result.errors == []
+    assert [r.number for r in result.rows] == [2, 3, 4]
+    assert [r.action for r in result.rows] == ["create", "create", "create"]
+    assert result.rows[0].values == {
+        "name": "FW-01", "kind": "firewall", "manufacturer": "Fortinet", "model": "FortiGate 60F",
+        "serial": "FGT-1", "purchase_date": date(2022, 3, 15), "warranty_end": date(2025, 3, 15),
+        "end_of_support": date(2028, 3, 15), "expected_life_years": 5, "replacement_cost": Decimal("1250.00"),
+        "status": "in_service",
+    }
+    assert result.rows[1].values == {
+        "name": "Reception PC", "kind": "workstation", "manufacturer": "Dell", "model": "OptiPlex 7010",
+        "serial": "DL-7", "purchase_date": date(2023, 6, 1), "warranty_end": date(2026, 6, 1),
+        "expected_life_years": 4, "replacement_cost": Decimal("1100.50"), "status": "spare",
+    }
+    assert result.rows[2].values == {"name": "Office 365", "kind": "other", "status": "in_service"}
+
+
+def test_parse_reports_every_bad_row_and_column():
+    text = (
+        "name,kind,serial,warranty_end,expected_life_years,replacement_cost,status\n"
+        "Good one,server,A1,2025-01-01,5,100,in_service\n"
+        ",laptop,A2,,,,\n"
+        "Bad kind,toaster,A3,31/12/2025,31,-5,\n"
+        "Dup,server,A1,,,,broken\n"
+    )
+    result = parse_asset_csv(text)
+    assert [str(e) for e in result.errors] == [
+        "row 3, column name: is required.",
+        "row 4, column kind: “toaster” is not a kind; use one of: workstation, laptop, server, firewall, "
+        "switch, router, wireless, storage, ups, printer, phone, software, cloud, other.",
+        "row 4, column warranty_end: “31/12/2025” is not a real date. Dates with slashes are read as "
+        "month/day/year.",
+        "row 4, column expected_life_years: must be between 1 and 30 years, not 31.",
+        "row 4, column replacement_cost: cannot be negative.",
+        "row 5, column serial: “A1” is also on row 2; each serial may appear once.",
+        "row 5, column status: “broken” is not a status; use one of: in_service, spare, retired.",
+    ]
+    assert result.rows == []
+
+
+def test_parse_matches_existing_serial_as_update_and_keeps_blank_cells_unchanged():
+    asset_id = uuid.uuid4()
+    result = parse_asset_csv("serial,name,kind,status\nSN1,Renamed,,\nSN2,New,,\n",
+                             existing={"SN1": ExistingAsset(id=asset_id, version=3)})
+    assert result.errors == []
+    update, create = result.rows
+    assert (update.action, update.asset_id, update.asset_version) == ("update", asset_id, 3)
+    assert update.values == {"serial": "SN1", "name": "Renamed"}
+    assert create.action == "create"
+    assert create.values == {"serial": "SN2", "name": "New", "kind": "other", "status": "in_service"}
+
+
+def test_parse_refuses_unknown_and_missing_columns():
+    result = parse_asset_csv("Model,Colour,Location\nX,red,HQ\n")
+    assert [str(e) for e in result.errors] == [
+        "Unknown columns: Colour, Location. The columns are: name, kind, manufacturer, model, serial, "
+        "purchase_date, warranty_end, end_of_support, expected_life_years, replacement_cost, status.",
+        "The required column name is missing.",
+    ]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"name\nCaf\xe9\n", "The file is not UTF-8 text (first bad byte on line 2). "
+                         "Save it as “CSV UTF-8” and upload it again."),
+    (b"PK\x03\x04rest-of-a-zip", "This is a spreadsheet workbook, not a CSV file. "
+                                 "In Excel use File › Save As › CSV UTF-8, then upload that file."),
+    (b"", "The file is empty."),
+    (b"name,serial\n\n", "The file has a header but no asset rows."),
+])
+def test_parse_refuses_unreadable_files(content, message):
+    assert [str(e) for e in parse_asset_csv(content).errors] == [message]
+
+
+def test_parse_accepts_semicolons_header_spacing_and_labels():
+    result = parse_asset_csv(" NAME ;Kind;Purchase Date;Status\nAP-1;Wireless access point;2024-01-02;In service\n")
+    assert result.errors == []
+    assert result.rows[0].values == {"name": "AP-1", "kind": "wireless", "purchase_date": date(2024, 1, 2),
+                                     "status": "in_service"}
+
+
+def test_template_csv_is_a_valid_import():
+    result = parse_asset_csv(imports.template_csv())
+    assert result.errors == []
+    assert [r.values["name"] for r in result.rows] == ["FW-01", "Reception PC"]
+
+
+# --- the pages ------------------------------------------------------------------------------------------
+
+def test_good_file_previews_then_applies_exact_values(tenant, login):
+    client = tenant.clients[1]  # no assets yet
+    c = login(tenant.users[Role.TAM])  # TAMs keep asset records
+
+    preview = c.post(_url(client), {"file": _upload("\ufeff" + GOOD)})
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert result.errors == []
+    assert (result.creates, result.updates) == (3, 0)
+    assert "Preview of assets.csv" in preview.content.decode()
+    assert _assets(client) == []  # step 1 writes nothing
+
+    done = c.post(_url(client), {"apply": "1", "file_digest": preview.context["pending"]["digest"],
+                                 "plan": result.plan_digest()})
+    assert done.status_code == 302
+    assert done["Location"] == f"/clients/{client.pk}/#assets"
+    assets = _assets(client)
+    assert [a.name for a in assets] == ["FW-01", "Office 365", "Reception PC"]
+    fw, office, pc = assets
+    assert (fw.kind, fw.manufacturer, fw.model, fw.serial) == ("firewall", "Fortinet", "FortiGate 60F", "FGT-1")
+    assert (fw.purchase_date, fw.warranty_end, fw.end_of_support) == (
+        date(2022, 3, 15), date(2025, 3, 15), date(2028, 3, 15))
+    assert (fw.expected_life_years, fw.replacement_cost, fw.status) == (5, Decimal("1250.00"), "in_service")
+    assert (pc.kind, pc.serial, pc.purchase_date, pc.warranty_end, pc.end_of_support) == (
+        "workstation", "DL-7", date(2023, 6, 1), date(2026, 6, 1), None)
+    assert (pc.replacement_cost, pc.status, pc.expected_life_years) == (Decimal("1100.50"), "spare", 4)
+    assert (office.kind, office.status, office.serial, office.replacement_cost) == ("other", "in_service", "", None)
+    assert all(a.msp_id == tenant.msp.pk for a in assets)
+    page = c.get(f"/clients/{client.pk}/")
+    assert "Imported 3 assets: 3 created, 0 updated." in page.content.decode()
+
+
+def test_file_with_three_bad_rows_lists_them_and_writes_nothing(tenant, login):
+    client = tenant.clients[1]
+    c = login(tenant.users[Role.VCIO])
+    text = (
+        "name,kind,serial,purchase_date,replacement_cost\n"
+        "OK-1,server,S1,2024-01-31,10\n"
+        "Bad-date,server,S2,2024-02-30,10\n"
+        "OK-2,laptop,S3,,\n"
+        "Bad-cost,laptop,S4,,ten dollars\n"
+        ",switch,S5,,\n"
+    )
+    response = c.post(_url(client), {"file": _upload(text)})
+    assert response.status_code == 200
+    assert [str(e) for e in response.context["result"].errors] == [
+        "row 3, column purchase_date: “2024-02-30” is not a real date.",
+        "row 5, column replacement_cost: “ten dollars” is not an amount; write it like 1250.00 or $1,250.00.",
+        "row 6, column name: is required.",
+    ]
+    body = response.content.decode()
+    assert "Nothing was imported: the file has 3 problems." in body
+    assert 'name="apply"' not in body
+    assert response.context["pending"] is None
+    # Applying without a previewed file is refused too.
+    refused = c.post(_url(client), {"apply": "1", "file_digest": "x", "plan": "y"}, follow=True)
+    assert "This preview has expired" in refused.content.decode()
+    assert _assets(client) == []
+
+
+def test_rows_with_an_existing_serial_update_that_asset(tenant, login):
+    client = tenant.clients[0]
+    with scopes_disabled():
+        existing = f.AssetFactory(client=client, name="Old name", serial="KEEP-1", manufacturer="HP",
+                                  warranty_end=date(2024, 1, 1))
+    c = login(tenant.users[Role.OWNER])
+    text = "serial,name,warranty_end,manufacturer\nKEEP-1,New name,2027-05-31,\nNEW-9,Brand new,,Lenovo\n"
+    preview = c.post(_url(client), {"file": _upload(text)})
+    result = preview.context["result"]
+    assert [(r.number, r.action) for r in result.rows] == [(2, "update"), (3, "create")]
+    done = c.post(_url(client), {"apply": "1", "file_digest": preview.context["pending"]["digest"],
+                                 "plan": result.plan_digest()})
+    assert done.status_code == 302
+    with scopes_disabled():
+        existing.refresh_from_db()
+        assert Asset.objects.filter(client=client).count() == 3  # the fixture's asset, KEEP-1, NEW-9
+        created = Asset.objects.get(client=client, serial="NEW-9")
+    assert (existing.name, existing.warranty_end, existing.manufacturer, existing.kind, existing.version) == (
+        "New name", date(2027, 5, 31), "HP", "server", 2)
+    assert (created.name, created.manufacturer, created.kind) == ("Brand new", "Lenovo", "other")
+
+
+def test_unknown_column_is_refused_by_name(tenant, login):
+    c = login(tenant.users[Role.VCIO])
+    response = c.post(_url(tenant.clients[1]), {"file": _upload("name,location,Owner\nA,HQ,me\n")})
+    assert [str(e) for e in response.context["result"].errors] == [
+        "Unknown columns: location, Owner. The columns are: name, kind, manufacturer, model, serial, "
+        "purchase_date, warranty_end, end_of_support, expected_life_years, replacement_cost, status."]
+    assert _assets(tenant.clients[1]) == []
+
+
+def test_non_utf8_wrong_type_and_oversized_uploads_are_refused(tenant, login, monkeypatch):
+    c = login(tenant.users[Role.VCIO])
+    url = _url(tenant.clients[1])
+    latin1 = c.post(url, {"file": _upload("name\nCafé\n".encode("latin-1"))})
+    assert latin1.context["form"].errors["file"] == [
+        "The file is not UTF-8 text (first bad byte on line 2). Save it as “CSV UTF-8” and upload it again."]
+    xlsx = c.post(url, {"file": _upload(b"PK\x03\x04", name="assets.xlsx")})
+    assert xlsx.context["form"].errors["file"] == ["Upload a .csv file (in Excel: File › Save As › CSV UTF-8)."]
+    monkeypatch.setattr(imports, "MAX_BYTES", 10)
+    big = c.post(url, {"file": _upload("name\n" + "x" * 20)})
+    assert big.context["form"].errors["file"] == [
+        "The file is 0.0 MB; the limit is 5 MB. Split it into smaller files."]
+    assert _assets(tenant.clients[1]) == []
+
+
+def test_apply_refuses_when_an_asset_changed_since_the_preview(tenant, login):
+    client = tenant.clients[0]
+    c = login(tenant.users[Role.VCIO])
+    preview = c.post(_url(client), {"file": _upload(f"serial,name\n{tenant.asset.serial},Renamed\nZ-1,New\n")})
+    digest, plan = preview.context["pending"]["digest"], preview.context["result"].plan_digest()
+    with scope(msp=tenant.msp):
+        asset_update(asset=Asset.objects.get(pk=tenant.asset.pk), actor=None, name="Edited meanwhile")
+    response = c.post(_url(client), {"apply": "1", "file_digest": digest, "plan": plan})
+    assert response.status_code == 200
+    assert "The client&#x27;s assets changed since the preview. Nothing was imported" in response.content.decode()
+    with scopes_disabled():
+        assert Asset.objects.get(pk=tenant.asset.pk).name == "Edited meanwhile"
+        assert not Asset.objects.filter(serial="Z-1").exists()
+    # The fresh preview can be applied.
+    again = c.post(_url(client), {"apply": "1", "file_digest": digest,
+                                  "plan": response.context["result"].plan_digest()})
+    assert again.status_code == 302
+    with scopes_disabled():
+        assert Asset.objects.get(pk=tenant.asset.pk).name == "Renamed"
+
+
+def test_apply_is_all_or_nothing(tenant):
+    """A row the services refuse rolls back the rows written before it."""
+    client = tenant.clients[1]
+    result = parse_asset_csv("name,serial\nFirst,X-1\nSecond,X-2\n")
+    result.rows[1].values["expected_life_years"] = 99  # invalid at the model level
+    with scope(msp=tenant.msp), pytest.raises(ValidationError, match="Row 3: "):
+        imports.asset_import_apply(client=client, actor=tenant.users[Role.VCIO], rows=result.rows)
+    assert _assets(client) == []
+
+
+def test_template_download_and_permissions(tenant, other_tenant, login):
+    client = tenant.clients[0]
+    response = login(tenant.users[Role.TAM]).get(_url(client, "template.csv"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="asset-import-template.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbfname,kind,manufacturer,model,serial,")
+    assert login(tenant.users[Role.VIEWER]).get(_url(client)).status_code == 403
+    assert login(tenant.users[Role.CLIENT]).get(_url(client)).status_code == 404
+    assert login(other_tenant.users[Role.OWNER]).get(_url(client)).status_code == 404
+    assert login(other_tenant.users[Role.OWNER]).get(_url(client, "template.csv")).status_code == 404
