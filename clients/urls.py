@@ -3,7 +3,7 @@ asset_id, access_id) are relied on by the isolation test harness."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_history
 
 urlpatterns = [
     path("", views.client_list, name="client_list"),
@@ -28,4 +28,5 @@ urlpatterns = [
     path("<uuid:client_id>/portal/invite/", views.portal_access_invite, name="portal_access_invite"),
     path("<uuid:client_id>/portal/<uuid:access_id>/revoke/", views.portal_access_revoke,
          name="portal_access_revoke"),
+    path("<uuid:client_id>/history/", views_history.client_history, name="client_history"),
 ]
