@@ -1,8 +1,10 @@
 """Asset CSV import: read and validate every row first, show a preview, then apply all rows or none.
 
 `parse_asset_csv` is pure (text or bytes in, rows and errors out) so it can be tested without a
-database; `asset_import_preview` feeds it the client's live assets (to match rows by serial) and
-`asset_import_apply` writes the rows through the clients services in one transaction.
+database; `asset_import_preview` feeds it the client's live assets (to match rows by serial).
+Applying runs in a Celery task as a background job (msp.jobs): `asset_import_enqueue` stores the
+previewed file on a Job, and the task calls `asset_import_run`, which checks every row again against the
+preview's plan (reporting progress) and then `asset_import_apply` writes all rows in one transaction.
 The column set and behaviour are documented in docs/asset-import.md.
 """
 
@@ -12,22 +14,26 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 
-from msp.models import User
+from msp.jobs import ProgressReporter, job_create, job_fail, job_progress, job_start, job_succeed
+from msp.models import Job, User
+from msp.tenancy import StaleVersionError, delay_on_commit
 
 from .choices import AssetKind, AssetStatus
 from .models import Asset, Client
 from .services import asset_create, asset_update
 
 MAX_BYTES = 5 * 1024 * 1024
+JOB_KIND = "asset_import"
 
 # The documented columns, in the order of the template file.
 COLUMNS = ("name", "kind", "manufacturer", "model", "serial", "purchase_date", "warranty_end", "end_of_support",
@@ -110,12 +116,10 @@ class ParseResult:
     def updates(self) -> int:
         return sum(1 for r in self.rows if r.action == "update")
 
-    def plan_digest(self) -> str:
-        """Fingerprint of what applying would do; the apply step refuses when it has changed since the preview."""
-        h = hashlib.sha256()
-        for r in self.rows:
-            h.update(f"{r.number}|{r.asset_id or ''}|{r.asset_version or ''}\n".encode())
-        return h.hexdigest()
+    def plan(self) -> dict[str, list]:
+        """What the preview showed, as JSON: the rows that update an asset, by row number, with the asset's
+        id and version. Every other row creates one. The apply step refuses rows whose action changed."""
+        return {str(r.number): [str(r.asset_id), r.asset_version] for r in self.rows if r.asset_id}
 
 
 def decode_csv(data: bytes) -> str:
@@ -270,12 +274,14 @@ def _check_header(header: list[str]) -> tuple[list[str | None], list[RowError]]:
     return columns, errors
 
 
-def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsset] | None = None) -> ParseResult:
+def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsset] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ParseResult:
     """Validate a whole asset CSV. Rows come back only when the file has no error at all.
 
     `existing` maps the serial numbers of the client's live assets to those assets; a row with such a
     serial updates that asset (blank cells leave its values as they are), any other row creates one.
-    Row numbers are those a spreadsheet shows: the header is row 1.
+    Row numbers are those a spreadsheet shows: the header is row 1. `progress(done, total)` is called
+    as lines after the header are checked.
     """
     existing = existing or {}
     result = ParseResult()
@@ -293,7 +299,12 @@ def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsse
 
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(content.split("\n", 1)[0]))
     try:
-        header = next(reader)
+        records = list(reader)
+        if not records:
+            result.errors.append(RowError("The file is empty."))
+            return result
+        header = records[0]
+        total = len(records) - 1
         columns, header_errors = _check_header(header)
         if header_errors:
             result.errors.extend(header_errors)
@@ -301,7 +312,9 @@ def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsse
         result.columns = [c for c in columns if c]
         rows: list[ImportRow] = []
         serial_rows: dict[str, int] = {}
-        for number, cells in enumerate(reader, start=2):
+        for number, cells in enumerate(records[1:], start=2):
+            if progress is not None:
+                progress(number - 2, total)
             if not any(c.strip() for c in cells):
                 continue  # blank lines are skipped
             row_errors: list[RowError] = []
@@ -351,6 +364,8 @@ def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsse
     except csv.Error as exc:
         result.errors.append(RowError(f"Line {reader.line_num}: the CSV cannot be read ({exc})."))
         return result
+    if progress is not None:
+        progress(total, total)
 
     if not rows and not result.errors:
         result.errors.append(RowError("The file has a header but no asset rows."))
@@ -377,28 +392,141 @@ class ImportSummary:
     updated: int
 
 
-@transaction.atomic
-def asset_import_apply(*, client: Client, actor: User | None, rows: list[ImportRow]) -> ImportSummary:
-    """Write every row through the asset services, all or nothing.
+class ImportRefused(Exception):
+    """The apply step wrote nothing; `errors` say which rows and why."""
 
-    An update is refused (StaleVersionError) when its asset was edited after the preview, and a row the
-    services refuse raises ValidationError naming the row; either way nothing is written.
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def plan_conflicts(rows: list[ImportRow], plan: Mapping[str, list]) -> list[RowError]:
+    """Rows whose action is not the one the preview showed: the client's assets changed in between.
+
+    People approved the preview, so a row that would now update an asset instead of creating one (or the
+    other way round, or update an asset that someone has edited since) is refused rather than applied.
+    """
+    errors: list[RowError] = []
+    for row in rows:
+        planned = plan.get(str(row.number))
+        serial = row.values.get("serial", "")
+        if planned is None and row.asset_id:
+            errors.append(RowError(
+                f"“{serial}” now belongs to another asset of this client (added or edited after the preview), "
+                "so this row would update that asset instead of creating a new one.", row.number, "serial"))
+        elif planned is not None and row.asset_id is None:
+            errors.append(RowError(
+                f"the asset with serial “{serial}” was archived, or its serial changed, after the preview, "
+                "so this row would create a new asset instead of updating it.", row.number, "serial"))
+        elif planned is not None and [str(row.asset_id), row.asset_version] != list(planned):
+            errors.append(RowError(
+                f"the asset with serial “{serial}” was changed by someone else after the preview.", row.number))
+    return errors
+
+
+# Asset constraints whose violation is about one column of the file.
+_CONSTRAINT_COLUMNS = {"asset_unique_serial_per_client": "serial", "asset_cost_not_negative": "replacement_cost"}
+_COLUMN_OF_MESSAGE = {c.violation_error_message: _CONSTRAINT_COLUMNS[c.name]
+                      for c in Asset._meta.constraints if c.name in _CONSTRAINT_COLUMNS}
+
+
+def _validation_errors(row: ImportRow, exc: ValidationError) -> list[RowError]:
+    if not hasattr(exc, "error_dict"):
+        return [RowError(m, row.number, _COLUMN_OF_MESSAGE.get(m)) for m in exc.messages]
+    errors = []
+    for name, messages in exc.message_dict.items():
+        for m in messages:
+            column = name if name in COLUMNS else _COLUMN_OF_MESSAGE.get(m) if name == NON_FIELD_ERRORS else None
+            errors.append(RowError(m, row.number, column))
+    return errors
+
+
+def asset_import_apply(*, client: Client, actor: User | None, rows: list[ImportRow]) -> ImportSummary:
+    """Write every row through the asset services in one transaction: all rows or none.
+
+    An update is refused when its asset was edited after the rows were checked, and a row the services
+    or the database refuse is named; either way nothing is written and ImportRefused says why.
     """
     created = updated = 0
-    for row in rows:
-        try:
-            if row.asset_id:
-                asset = Asset.objects.filter(pk=row.asset_id, client=client, archived_at__isnull=True).first()
-                if asset is None:
-                    raise ValidationError("the asset with this serial was archived after the preview.")
-                asset_update(asset=asset, actor=actor, expected_version=row.asset_version, **row.values)
-                updated += 1
-            else:
-                asset_create(client=client, actor=actor, **row.values)
-                created += 1
-        except ValidationError as exc:
-            raise ValidationError(f"Row {row.number}: {' '.join(exc.messages)}") from exc
+    row: ImportRow | None = None
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if row.asset_id:
+                    asset = Asset.objects.filter(pk=row.asset_id, client=client, archived_at__isnull=True).first()
+                    if asset is None:
+                        raise ValidationError("the asset with this serial was archived after the preview.")
+                    asset_update(asset=asset, actor=actor, expected_version=row.asset_version, **row.values)
+                    updated += 1
+                else:
+                    asset_create(client=client, actor=actor, **row.values)
+                    created += 1
+    except ValidationError as exc:
+        raise ImportRefused(_validation_errors(row, exc)) from exc
+    except StaleVersionError as exc:
+        raise ImportRefused([RowError(
+            f"the asset with serial “{row.values.get('serial', '')}” was changed by someone else "
+            "after the preview.", row.number)]) from exc
+    except IntegrityError as exc:
+        # Another change committed between the check and the write; the database's rule caught it.
+        raise ImportRefused([RowError(
+            "the database refused this row because the client's assets changed while importing.",
+            row.number)]) from exc
     return ImportSummary(created=created, updated=updated)
+
+
+def _assets(n: int) -> str:
+    return f"{n} asset{'s' if n != 1 else ''}"
+
+
+@transaction.atomic
+def asset_import_enqueue(*, client: Client, actor: User, text: str, name: str, plan: Mapping[str, list]) -> Job:
+    """Queue the apply step of a previewed file; the job holds the file's text and the preview's plan."""
+    from .tasks import run_asset_import  # tasks imports this module
+
+    job = job_create(
+        msp=client.msp, kind=JOB_KIND, title=f"Import {name}", created_by=actor,
+        payload={"text": text, "name": name, "plan": dict(plan)},
+        subject_id=client.pk, subject_label=client.name,
+        subject_url=reverse("client_detail", kwargs={"client_id": client.pk}) + "#assets",
+    )
+    delay_on_commit(run_asset_import, job_id=str(job.pk), client_id=str(client.pk), actor_id=actor.pk,
+                    msp_id=str(client.msp_id))
+    return job
+
+
+def _refuse(job: Job, errors: list[RowError]) -> Job:
+    return job_fail(job=job, errors=errors,
+                    message=f"Nothing was imported: {len(errors)} problem{'s' if len(errors) != 1 else ''}.")
+
+
+def asset_import_run(*, job_id, client_id, actor_id: int | None) -> Job | None:
+    """The apply step, in a worker: check every row again (reporting progress, committed as it goes),
+    then write them all in one transaction. Returns the finished job, or None when it was not queued."""
+    job = job_start(job_id=job_id, message="Checking the file…")
+    if job is None:
+        return None
+    try:
+        payload = job.payload or {}
+        client = Client.objects.get(pk=client_id)
+        actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+        reporter = ProgressReporter(job, message=lambda done, total: f"Checked {done} of {total} rows")
+        result = parse_asset_csv(payload["text"], existing=existing_assets(client=client), progress=reporter)
+        errors = result.errors or plan_conflicts(result.rows, payload.get("plan", {}))
+        if errors:
+            return _refuse(job, errors)
+        job_progress(job=job, done=job.progress_total, total=job.progress_total,
+                     message=f"Saving {_assets(len(result.rows))}…")
+        summary = asset_import_apply(client=client, actor=actor, rows=result.rows)
+    except ImportRefused as exc:
+        return _refuse(job, exc.errors)
+    except Exception:
+        job_fail(job=job, message="The import stopped on an unexpected error. Nothing was imported.")
+        raise
+    return job_succeed(
+        job=job, result={"created": summary.created, "updated": summary.updated},
+        message=f"Imported {_assets(summary.created + summary.updated)}: "
+                f"{summary.created} created, {summary.updated} updated.")
 
 
 def template_csv() -> str:

@@ -11,7 +11,6 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -333,10 +332,12 @@ def _import_session_key(client) -> str:
 
 @require_perm(Perm.EDIT_ASSETS)
 def asset_import(request, client_id):
-    """Step 1: upload and preview (nothing written). Step 2: apply the previewed file, all rows or none.
+    """Step 1: upload and preview (nothing written). Step 2: apply the previewed file as a background job.
 
     Between the steps the file's text waits in the user's session, never in the page, so the apply step
-    re-validates exactly what was previewed without sending megabytes back through the browser.
+    works on exactly what was previewed without sending megabytes back through the browser. Applying moves
+    the text onto the job (and out of the session); a Celery task checks every row again against the
+    preview and writes all rows or none, and the job page shows its progress and outcome.
     """
     client = _live_client(request, client_id)
     if client is None:
@@ -347,37 +348,22 @@ def asset_import(request, client_id):
     pending = request.session.get(key)
 
     if request.method == "POST" and "apply" in request.POST:
-        if not pending or pending.get("digest") != request.POST.get("file_digest"):
+        if not pending or "plan" not in pending or pending.get("digest") != request.POST.get("file_digest"):
             messages.error(request, "This preview has expired or was replaced by another upload. "
                                     "Upload the file again.")
             return redirect("asset_import", client_id=client.pk)
-        result = imports.asset_import_preview(client=client, content=pending["text"])
-        if not result.ok or result.plan_digest() != request.POST.get("plan"):
-            messages.warning(request, "The client's assets changed since the preview. Nothing was imported; "
-                                      "check the new preview below and apply again.")
-        else:
-            try:
-                summary = imports.asset_import_apply(client=client, actor=request.user, rows=result.rows)
-            except StaleVersionError:
-                messages.error(request, "An asset in this file was changed by someone else since the preview. "
-                                        "Nothing was imported; upload the file again.")
-            except (ValidationError, IntegrityError) as exc:
-                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else "a database rule refused it"
-                messages.error(request, f"Nothing was imported: {reason}")
-            else:
-                del request.session[key]
-                messages.success(request, f"Imported {summary.created + summary.updated} assets: "
-                                          f"{summary.created} created, {summary.updated} updated.")
-                return redirect(reverse("client_detail", kwargs={"client_id": client.pk}) + "#assets")
-            result = imports.asset_import_preview(client=client, content=pending["text"])
-    elif request.method == "POST":
+        job = imports.asset_import_enqueue(client=client, actor=request.user, text=pending["text"],
+                                           name=pending["name"], plan=pending["plan"])
+        del request.session[key]
+        return redirect("job_detail", job_id=job.pk)
+    if request.method == "POST":
         form = AssetImportForm(request.POST, request.FILES)
         if form.is_valid():
             text = form.cleaned_data["file"]
             result = imports.asset_import_preview(client=client, content=text)
             if result.ok:
                 pending = {"digest": imports.text_digest(text), "text": text,
-                           "name": request.FILES["file"].name}
+                           "name": request.FILES["file"].name, "plan": result.plan()}
                 request.session[key] = pending
             else:
                 request.session.pop(key, None)

@@ -1,4 +1,4 @@
-"""The tenancy core: users, MSPs (tenants), memberships, invitations and API tokens."""
+"""The tenancy core: users, MSPs (tenants), memberships, invitations, API tokens and background jobs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_scopes import ScopedManager
 
+from .choices import FINISHED_JOB_STATUSES, JobStatus
 from .roles import Role
 
 MONTHS = [(m, name) for m, name in enumerate(
@@ -202,3 +204,72 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.membership.removed_at is None
+
+
+# Progress ticks, the input payload and updated_at change often and mean nothing afterwards; the history
+# keeps the transitions (queued, running, succeeded or failed) with their result and error.
+@pghistory.track(exclude=["payload", "progress_done", "progress_total", "message", "updated_at"])
+class Job(models.Model):
+    """Long work (an import, a PDF) run by a Celery worker, with progress for the person waiting on it.
+
+    A tenant row like those built on `msp.tenancy.TenantModel`, declared here by hand because tenancy.py
+    imports this module. Any app creates jobs through `msp.jobs` and shows them at `/jobs/<id>/`.
+    `payload` carries the task's input (e.g. an uploaded file's text) and is cleared when the job finishes,
+    so the data is not kept twice.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="+", editable=False)
+    kind = models.SlugField(max_length=50, db_index=False, help_text="What the job does, e.g. asset_import.")
+    title = models.CharField(max_length=200, help_text="The heading of the job page, e.g. Import assets.csv.")
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0, help_text="0 while the amount of work is unknown.")
+    message = models.CharField(max_length=300, blank=True, help_text="Where the work is, for people.")
+    result = models.JSONField(default=dict, blank=True, help_text="Counts of what was done, when succeeded.")
+    error = models.TextField(blank=True, help_text="Why it failed, one problem per line.")
+    payload = models.JSONField(null=True, blank=True, editable=False)
+    subject_id = models.UUIDField(null=True, blank=True, help_text="The record the job works on, if any.")
+    subject_label = models.CharField(max_length=200, blank=True)
+    subject_url = models.CharField(max_length=300, blank=True, help_text="Page of the subject, linked when done.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(msp="msp")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["msp", "status"]),
+            models.Index(fields=["msp", "subject_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_total=0) | Q(progress_done__lte=models.F("progress_total")),
+                name="job_progress_within_total",
+                violation_error_message="A job cannot have done more than its total.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_JOB_STATUSES
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def errors(self) -> list[str]:
+        return [line for line in self.error.splitlines() if line.strip()]

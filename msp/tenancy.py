@@ -163,12 +163,13 @@ def history(actor=None):
 
 
 class TenantTask(Task):
-    """Celery task base: takes `msp_id` and runs the body inside that tenant's scope."""
+    """Celery task base: takes `msp_id` and runs the body inside that tenant's scope (and, like a request,
+    with the tenant in the history context)."""
 
     abstract = True
 
     def __call__(self, *args, msp_id, **kwargs):
-        with scope(msp=msp_id):
+        with scope(msp=msp_id), pghistory.context(msp=str(msp_id)):
             return super().__call__(*args, msp_id=msp_id, **kwargs)
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("account/api-tokens/", views.api_token_list, name="api_token_list"),
     path("account/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("clients/", include("clients.urls")),
     path("portal/", include("clients.portal_urls")),
     path("api/v1/", include("msp.api_urls")),

@@ -1,4 +1,4 @@
-"""Pages of the workspace: home, MSP settings, members and invitations, API tokens, health."""
+"""Pages of the workspace: home, MSP settings, members and invitations, API tokens, background jobs, health."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
 from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, RoleForm
 from .invitations import accept_flow, accept_staff_invitation
-from .models import ApiToken, Invitation, Membership
+from .models import ApiToken, Invitation, Job, Membership
 from .permissions import require_perm, staff_required
 from .roles import Perm, Role
-from .tenancy import SESSION_KEY, StaleVersionError, active_memberships
+from .tenancy import SESSION_KEY, StaleVersionError, active_memberships, get_in_scope
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -205,6 +206,21 @@ def api_token_revoke(request, token_id):
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
     return redirect("api_token_list")
+
+
+@staff_required
+@require_GET
+def job_detail(request, job_id):
+    """A background job's progress and outcome. Any staff member of the MSP may follow its jobs.
+
+    While the job runs the status block asks for itself again every second (htmx); an htmx request gets
+    only that block, and once the job has finished the block no longer asks, so polling stops.
+    """
+    job = get_in_scope(Job.objects.select_related("created_by"), pk=job_id)
+    template = "msp/includes/job_status.html" if request.htmx else "msp/job_detail.html"
+    response = render(request, template, {"job": job})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

@@ -1,4 +1,5 @@
-"""Asset CSV import: the pure parser, and the upload -> preview -> apply pages."""
+"""Asset CSV import: the pure parser, the upload -> preview pages, and the apply step as a background job
+(run eagerly here; tests/clients/test_import_worker.py runs it on a real worker)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
 from clients import imports
-from clients.imports import ExistingAsset, parse_asset_csv
+from clients.imports import ExistingAsset, ImportRefused, parse_asset_csv
 from clients.models import Asset
-from clients.services import asset_update
+from clients.services import asset_create, asset_update
+from msp.jobs import job_create
+from msp.models import Job
 from msp.roles import Role
 from tests import factories as f
 
@@ -45,6 +48,27 @@ def _url(client, suffix: str = "") -> str:
 def _assets(client) -> list[Asset]:
     with scopes_disabled():
         return list(Asset.objects.filter(client=client).order_by("name"))
+
+
+def _job(response) -> Job:
+    """The job a response redirected to."""
+    assert response.status_code == 302
+    assert response["Location"].startswith("/jobs/")
+    with scopes_disabled():
+        return Job.objects.get(pk=response["Location"].split("/")[2])
+
+
+@pytest.fixture
+def apply(django_capture_on_commit_callbacks):
+    """apply(c, client, preview) posts the apply step and runs the queued task (eagerly) on commit."""
+
+    def _apply(c, client, preview):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = c.post(_url(client), {"apply": "1", "file_digest": preview.context["pending"]["digest"]})
+        assert len(callbacks) == 1  # the task is enqueued once the job row has committed
+        return response
+
+    return _apply
 
 
 # --- the parser, without a database ---------------------------------------------------------------------
@@ -139,9 +163,10 @@ def test_template_csv_is_a_valid_import():
 
 # --- the pages ------------------------------------------------------------------------------------------
 
-def test_good_file_previews_then_applies_exact_values(tenant, login):
+def test_good_file_previews_then_applies_exact_values(tenant, login, apply):
     client = tenant.clients[1]  # no assets yet
-    c = login(tenant.users[Role.TAM])  # TAMs keep asset records
+    tam = tenant.users[Role.TAM]  # TAMs keep asset records
+    c = login(tam)
 
     preview = c.post(_url(client), {"file": _upload("\ufeff" + GOOD)})
     assert preview.status_code == 200
@@ -151,10 +176,18 @@ def test_good_file_previews_then_applies_exact_values(tenant, login):
     assert "Preview of assets.csv" in preview.content.decode()
     assert _assets(client) == []  # step 1 writes nothing
 
-    done = c.post(_url(client), {"apply": "1", "file_digest": preview.context["pending"]["digest"],
-                                 "plan": result.plan_digest()})
-    assert done.status_code == 302
-    assert done["Location"] == f"/clients/{client.pk}/#assets"
+    done = apply(c, client, preview)
+    job = _job(done)
+    assert f"asset_import:{client.pk}" not in c.session  # the text moved onto the job...
+    assert (job.kind, job.title, job.status) == ("asset_import", "Import assets.csv", "succeeded")
+    assert job.result == {"created": 3, "updated": 0}
+    assert job.message == "Imported 3 assets: 3 created, 0 updated."
+    assert (job.progress_done, job.progress_total, job.error) == (3, 3, "")
+    assert job.payload is None  # ...and off the job once it finished
+    assert (job.msp_id, job.created_by, job.subject_id, job.subject_label) == (tenant.msp.pk, tam, client.pk,
+                                                                              "Alpha Logistics")
+    assert job.created_at <= job.started_at <= job.finished_at
+
     assets = _assets(client)
     assert [a.name for a in assets] == ["FW-01", "Office 365", "Reception PC"]
     fw, office, pc = assets
@@ -166,9 +199,24 @@ def test_good_file_previews_then_applies_exact_values(tenant, login):
         "workstation", "DL-7", date(2023, 6, 1), date(2026, 6, 1), None)
     assert (pc.replacement_cost, pc.status, pc.expected_life_years) == (Decimal("1100.50"), "spare", 4)
     assert (office.kind, office.status, office.serial, office.replacement_cost) == ("other", "in_service", "", None)
-    assert all(a.msp_id == tenant.msp.pk for a in assets)
-    page = c.get(f"/clients/{client.pk}/")
-    assert "Imported 3 assets: 3 created, 0 updated." in page.content.decode()
+    assert all(a.msp_id == tenant.msp.pk and a.version == 1 for a in assets)
+
+    page = c.get(done["Location"])
+    body = page.content.decode()
+    assert "Imported 3 assets: 3 created, 0 updated." in body
+    assert f'href="/clients/{client.pk}/#assets"' in body
+    assert "Back to Alpha Logistics" in body
+    assert "hx-trigger" not in body  # finished: nothing polls
+
+    # History: the job's transitions (without the file's text) and the assets, all by the importing TAM.
+    with scopes_disabled():
+        events = apps.get_model("msp", "JobEvent").objects.filter(pgh_obj_id=job.pk).order_by("pgh_id")
+        assert [(e.pgh_label, e.status) for e in events] == [
+            ("insert", "queued"), ("update", "running"), ("update", "succeeded")]
+        assert events[0].pgh_context.metadata["user"] == str(tam.pk)
+        asset_events = apps.get_model("clients", "AssetEvent").objects.filter(pgh_obj__client=client)
+        assert {e.pgh_context.metadata["user"] for e in asset_events} == {str(tam.pk)}
+        assert asset_events.count() == 3
 
 
 def test_file_with_three_bad_rows_lists_them_and_writes_nothing(tenant, login):
@@ -194,12 +242,14 @@ def test_file_with_three_bad_rows_lists_them_and_writes_nothing(tenant, login):
     assert 'name="apply"' not in body
     assert response.context["pending"] is None
     # Applying without a previewed file is refused too.
-    refused = c.post(_url(client), {"apply": "1", "file_digest": "x", "plan": "y"}, follow=True)
+    refused = c.post(_url(client), {"apply": "1", "file_digest": "x"}, follow=True)
     assert "This preview has expired" in refused.content.decode()
     assert _assets(client) == []
+    with scopes_disabled():
+        assert not Job.objects.exists()
 
 
-def test_rows_with_an_existing_serial_update_that_asset(tenant, login):
+def test_rows_with_an_existing_serial_update_that_asset(tenant, login, apply):
     client = tenant.clients[0]
     with scopes_disabled():
         existing = f.AssetFactory(client=client, name="Old name", serial="KEEP-1", manufacturer="HP",
@@ -209,9 +259,9 @@ def test_rows_with_an_existing_serial_update_that_asset(tenant, login):
     preview = c.post(_url(client), {"file": _upload(text)})
     result = preview.context["result"]
     assert [(r.number, r.action) for r in result.rows] == [(2, "update"), (3, "create")]
-    done = c.post(_url(client), {"apply": "1", "file_digest": preview.context["pending"]["digest"],
-                                 "plan": result.plan_digest()})
-    assert done.status_code == 302
+    job = _job(apply(c, client, preview))
+    assert (job.status, job.result, job.message) == ("succeeded", {"created": 1, "updated": 1},
+                                                     "Imported 2 assets: 1 created, 1 updated.")
     with scopes_disabled():
         existing.refresh_from_db()
         assert Asset.objects.filter(client=client).count() == 3  # the fixture's asset, KEEP-1, NEW-9
@@ -245,35 +295,103 @@ def test_non_utf8_wrong_type_and_oversized_uploads_are_refused(tenant, login, mo
     assert _assets(tenant.clients[1]) == []
 
 
-def test_apply_refuses_when_an_asset_changed_since_the_preview(tenant, login):
+def test_apply_refuses_when_an_asset_changed_since_the_preview(tenant, login, apply):
     client = tenant.clients[0]
     c = login(tenant.users[Role.VCIO])
     preview = c.post(_url(client), {"file": _upload(f"serial,name\n{tenant.asset.serial},Renamed\nZ-1,New\n")})
-    digest, plan = preview.context["pending"]["digest"], preview.context["result"].plan_digest()
+    assert [r.action for r in preview.context["result"].rows] == ["update", "create"]
     with scope(msp=tenant.msp):
         asset_update(asset=Asset.objects.get(pk=tenant.asset.pk), actor=None, name="Edited meanwhile")
-    response = c.post(_url(client), {"apply": "1", "file_digest": digest, "plan": plan})
-    assert response.status_code == 200
-    assert "The client&#x27;s assets changed since the preview. Nothing was imported" in response.content.decode()
+    job = _job(apply(c, client, preview))
+    assert (job.status, job.message, job.result, job.payload) == (
+        "failed", "Nothing was imported: 1 problem.", {}, None)
+    assert job.errors == [
+        f"row 2: the asset with serial “{tenant.asset.serial}” was changed by someone else after the preview."]
     with scopes_disabled():
         assert Asset.objects.get(pk=tenant.asset.pk).name == "Edited meanwhile"
         assert not Asset.objects.filter(serial="Z-1").exists()
-    # The fresh preview can be applied.
-    again = c.post(_url(client), {"apply": "1", "file_digest": digest,
-                                  "plan": response.context["result"].plan_digest()})
-    assert again.status_code == 302
+    page = c.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Nothing was imported: 1 problem." in page
+    assert "was changed by someone else after the preview." in page
+    # A fresh preview can be applied.
+    again = c.post(_url(client), {"file": _upload(f"serial,name\n{tenant.asset.serial},Renamed\nZ-1,New\n")})
+    assert _job(apply(c, client, again)).status == "succeeded"
     with scopes_disabled():
         assert Asset.objects.get(pk=tenant.asset.pk).name == "Renamed"
 
 
+def test_serial_taken_between_preview_and_apply_fails_the_job_and_writes_nothing(tenant, login, apply):
+    """Someone adds an asset with a serial from the file after the preview: the row that was to create an
+    asset would now update theirs, so the whole import is refused with that row named."""
+    client = tenant.clients[1]
+    c = login(tenant.users[Role.TAM])
+    text = "name,serial,kind\nCore switch,SW-1,switch\nNAS,NAS-1,storage\nEdge router,RT-1,router\n"
+    preview = c.post(_url(client), {"file": _upload(text)})
+    assert (preview.context["result"].creates, preview.context["result"].updates) == (3, 0)
+    with scope(msp=tenant.msp):
+        theirs = asset_create(client=client, actor=tenant.users[Role.VCIO], name="Router (by hand)",
+                              serial="RT-1", kind="router")
+    job = _job(apply(c, client, preview))
+    assert (job.status, job.message, job.result) == ("failed", "Nothing was imported: 1 problem.", {})
+    assert job.error == ("row 4, column serial: “RT-1” now belongs to another asset of this client (added or "
+                         "edited after the preview), so this row would update that asset instead of creating a "
+                         "new one.")
+    assert (job.progress_done, job.progress_total, job.payload) == (3, 3, None)
+    assert [a.pk for a in _assets(client)] == [theirs.pk]  # nothing of the file was written
+    assert theirs.version == 1
+
+
 def test_apply_is_all_or_nothing(tenant):
-    """A row the services refuse rolls back the rows written before it."""
+    """A row the services refuse rolls back the rows written before it, and is named with its column."""
     client = tenant.clients[1]
     result = parse_asset_csv("name,serial\nFirst,X-1\nSecond,X-2\n")
     result.rows[1].values["expected_life_years"] = 99  # invalid at the model level
-    with scope(msp=tenant.msp), pytest.raises(ValidationError, match="Row 3: "):
+    with scope(msp=tenant.msp), pytest.raises(ImportRefused) as refused:
         imports.asset_import_apply(client=client, actor=tenant.users[Role.VCIO], rows=result.rows)
+    assert [str(e) for e in refused.value.errors] == [
+        "row 3, column expected_life_years: Ensure this value is less than or equal to 30."]
     assert _assets(client) == []
+
+
+def test_serial_collision_at_write_time_is_named_and_rolls_back(tenant):
+    """A serial that became taken after the rows were checked is caught by the database rule."""
+    client = tenant.clients[1]
+    result = parse_asset_csv("name,serial\nFirst,X-1\nSecond,X-2\n")
+    with scope(msp=tenant.msp):
+        asset_create(client=client, actor=None, name="Meanwhile", serial="X-2")
+        with pytest.raises(ImportRefused) as refused:
+            imports.asset_import_apply(client=client, actor=None, rows=result.rows)
+    assert [str(e) for e in refused.value.errors] == [
+        "row 3, column serial: This client already has an asset with this serial number."]
+    assert [a.name for a in _assets(client)] == ["Meanwhile"]
+
+
+def test_apply_task_reports_progress_as_it_checks_rows(tenant, monkeypatch):
+    """Progress is written while rows are checked (throttled), then set to the total before saving."""
+    client = tenant.clients[1]
+    seen = []
+    real = imports.job_progress
+
+    def spy(*, job, done, total, message):
+        seen.append((done, total, message))
+        real(job=job, done=done, total=total, message=message)
+
+    monkeypatch.setattr(imports, "job_progress", spy)
+    monkeypatch.setattr("msp.jobs.job_progress", spy)
+    text = "name\n" + "".join(f"PC-{n}\n" for n in range(5))
+    with scope(msp=tenant.msp):
+        job = job_create(msp=tenant.msp, kind="asset_import", title="Import pcs.csv", created_by=None,
+                         payload={"text": text, "name": "pcs.csv", "plan": {}})
+        done = imports.asset_import_run(job_id=job.pk, client_id=client.pk, actor_id=None)
+    # The reporter writes the first row at once, then at most every half second, and always the end.
+    assert seen[0] == (0, 5, "Checked 0 of 5 rows")
+    assert seen[-2:] == [(5, 5, "Checked 5 of 5 rows"), (5, 5, "Saving 5 assets…")]
+    assert (done.status, done.result, done.progress_done, done.progress_total) == (
+        "succeeded", {"created": 5, "updated": 0}, 5, 5)
+    # A second delivery of the same task does nothing.
+    with scope(msp=tenant.msp):
+        assert imports.asset_import_run(job_id=job.pk, client_id=client.pk, actor_id=None) is None
+    assert len(_assets(client)) == 5
 
 
 def test_template_download_and_permissions(tenant, other_tenant, login):

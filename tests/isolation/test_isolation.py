@@ -19,7 +19,8 @@ from django_scopes import scope, scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 
 from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
-from msp.models import ApiToken, Invitation, Membership
+from msp.jobs import job_create
+from msp.models import ApiToken, Invitation, Job, Membership
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
 from tests import factories as f
@@ -63,6 +64,11 @@ class Victim:
             self.invitation, _ = invitation_create(msp=tenant.msp, email="pending@alpha.test", role="tam",
                                                    actor=owner)
             self.token, _ = api_token_create(membership=Membership.objects.get(user=owner), name="Alpha sync")
+            client = tenant.clients[0]
+            self.job = job_create(msp=tenant.msp, kind="asset_import", title="Import alpha-assets.csv",
+                                  created_by=owner, payload={"text": "name\nAlpha secret asset\n"},
+                                  subject_id=client.pk, subject_label=client.name,
+                                  subject_url=f"/clients/{client.pk}/#assets")
         self.ids = {
             "client_id": tenant.clients[0].pk,
             "contact_id": tenant.contact.pk,
@@ -72,9 +78,11 @@ class Victim:
             "membership_id": Membership.objects.get(user=tenant.users[Role.VCIO]).pk,
             "invitation_id": self.invitation.pk,
             "token_id": self.token.pk,
+            "job_id": self.job.pk,
         }
         self.markers = ["Alpha Dental", tenant.contact.name, tenant.asset.serial, "Alpha: open a second office",
-                        "pending@alpha.test", "Alpha sync", str(tenant.clients[0].pk)]
+                        "pending@alpha.test", "Alpha sync", str(tenant.clients[0].pk),
+                        "Import alpha-assets.csv", "Alpha secret asset"]
         self.other_client_portal_user = other_client_portal_user
 
     def snapshot(self):
@@ -90,6 +98,8 @@ class Victim:
                          .values_list("pk", "revoked_at", "accepted_at"))
             rows += list(ApiToken.objects.filter(membership__msp=self.t.msp).order_by("pk")
                          .values_list("pk", "revoked_at"))
+            rows += list(Job.objects.filter(msp=self.t.msp).order_by("pk")
+                         .values_list("pk", "status", "updated_at"))
             return rows
 
     def assert_no_leak(self, response, where):
