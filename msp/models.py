@@ -183,6 +183,7 @@ class Invitation(models.Model):
         return f"Invitation of {self.email} to {self.msp}"
 
 
+@pghistory.track(exclude=["key_hash", "last_used_at"])
 class ApiToken(models.Model):
     """A personal API token bound to one membership. Only its SHA-256 digest is kept."""
 

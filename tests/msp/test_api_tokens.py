@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from msp.models import ApiToken, Membership, hash_secret
 from msp.roles import Role
-from msp.services import api_token_create
+from msp.services import api_token_create, api_token_revoke
 from tests import factories as f
 
 CLIENTS = "/api/v1/clients/"
@@ -178,3 +178,18 @@ def test_anonymous_is_sent_to_login(db):
     response = HttpClient().get(PAGE)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_token_history_records_creation_and_revocation_not_each_use(tenant):
+    from django.apps import apps
+
+    event_model = apps.get_model("msp", "ApiTokenEvent")
+    membership = Membership.objects.get(user=tenant.users[Role.VCIO])
+    token, raw = api_token_create(membership=membership, name="history")
+    client = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/clients/").status_code == 200
+    assert client.get("/api/v1/clients/").status_code == 200
+    api_token_revoke(token=token)
+    labels = list(event_model.objects.filter(pgh_obj_id=token.pk).order_by("pgh_id").values_list("pgh_label", flat=True))
+    assert labels == ["insert", "update"]
+    assert "key_hash" not in {f.name for f in event_model._meta.fields}
