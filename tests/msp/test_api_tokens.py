@@ -190,6 +190,7 @@ def test_token_history_records_creation_and_revocation_not_each_use(tenant):
     assert client.get("/api/v1/clients/").status_code == 200
     assert client.get("/api/v1/clients/").status_code == 200
     api_token_revoke(token=token)
-    labels = list(event_model.objects.filter(pgh_obj_id=token.pk).order_by("pgh_id").values_list("pgh_label", flat=True))
+    events = event_model.objects.filter(pgh_obj_id=token.pk).order_by("pgh_id")
+    labels = list(events.values_list("pgh_label", flat=True))
     assert labels == ["insert", "update"]
     assert "key_hash" not in {f.name for f in event_model._meta.fields}
