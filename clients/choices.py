@@ -37,3 +37,9 @@ class AssetStatus(models.TextChoices):
     IN_SERVICE = "in_service", "In service"
     SPARE = "spare", "Spare"
     RETIRED = "retired", "Retired"
+
+
+class DocumentKind(models.TextChoices):
+    ALIGNMENT_REPORT = "alignment_report", "Alignment report"
+    ROADMAP = "roadmap", "Roadmap and budget"
+    OTHER = "other", "Other"

@@ -13,7 +13,7 @@ from django.db.models import Q
 from msp.models import MONTHS
 from msp.tenancy import TenantModel, VersionedModel
 
-from .choices import AssetKind, AssetStatus, ClientStatus, ObjectiveStatus
+from .choices import AssetKind, AssetStatus, ClientStatus, DocumentKind, ObjectiveStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -209,3 +209,43 @@ class ClientAccess(TenantModel):
         if self.revoked_at:
             return "revoked"
         return "active" if self.accepted_at else "invited"
+
+
+def document_path(instance, filename: str) -> str:
+    return f"documents/{instance.msp_id}/{instance.client_id}/{instance.pk}.pdf"
+
+
+@pghistory.track()
+class Document(TenantModel):
+    """A file made for a client (an alignment report, a roadmap PDF), kept with its checksum.
+
+    Each new document of a kind for a client gets the next `edition`; older editions stay. Published
+    documents appear in the client's portal.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    title = models.CharField(max_length=200)
+    edition = models.PositiveIntegerField(default=1)
+    file = models.FileField(upload_to=document_path, max_length=300)
+    content_type = models.CharField(max_length=80, default="application/pdf")
+    size = models.PositiveIntegerField(default=0)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file.")
+    source_id = models.UUIDField(null=True, blank=True, help_text="The record it was made from, e.g. a review.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["msp", "client", "kind"])]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "kind", "edition"], name="document_unique_edition",
+                                    violation_error_message="This edition of the document already exists."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (edition {self.edition})"

@@ -9,7 +9,13 @@ def workspace(request):
     if user is None or not user.is_authenticated:
         return {}
     role = getattr(request, "role", None)
+    unread = 0
+    if is_staff_role(role):
+        from .models import Notification
+
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "current_msp": getattr(request, "msp", None),
         "current_role": role,
         "is_staff_user": is_staff_role(role),

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from .choices import FINISHED_JOB_STATUSES, JobStatus
+from .choices import FINISHED_JOB_STATUSES, ActivityKind, JobStatus
 from .roles import Role
 
 MONTHS = [(m, name) for m, name in enumerate(
@@ -274,3 +274,64 @@ class Job(models.Model):
     @property
     def errors(self) -> list[str]:
         return [line for line in self.error.splitlines() if line.strip()]
+
+
+class Notification(models.Model):
+    """An in-app message to one person in one MSP (e.g. "the review of X is complete")."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="+", editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(msp="msp")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["msp", "user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track()
+class Activity(models.Model):
+    """A recorded event of the practice (a review completed, a summary written, a proposal sent...).
+
+    Apps record these through `msp.activities.activity_record`; the playbook counts them by kind, vCIO
+    and month. `client_id` and `subject_id` are plain ids because the core sits below the apps.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="+", editable=False)
+    kind = models.CharField(max_length=32, choices=ActivityKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    client_id = models.UUIDField(null=True, blank=True)
+    subject_id = models.UUIDField(null=True, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(msp="msp")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["msp", "kind", "occurred_at"]),
+            models.Index(fields=["msp", "actor", "occurred_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["msp", "kind", "subject_id"], condition=Q(subject_id__isnull=False),
+                name="activity_once_per_subject",
+                violation_error_message="This event was already recorded.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d}"

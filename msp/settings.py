@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "pghistory",
     "msp",
     "clients",
+    "standards",
+    "alignment",
 ]
 
 MIDDLEWARE = [

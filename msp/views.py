@@ -251,3 +251,29 @@ def readyz(request):
 
 def csrf_failure(request, reason=""):
     return HttpResponse("Your form expired. Go back, reload the page and try again.", status=403)
+
+
+@staff_required
+def notification_list(request):
+    """The signed-in person's notifications in this MSP, newest first."""
+    from .models import Notification
+
+    notes = Notification.objects.filter(user=request.user)[:100]
+    return render(request, "msp/notifications.html", {"notifications": notes})
+
+
+@staff_required
+@require_POST
+def notification_open(request, notification_id):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .activities import notification_mark_read
+    from .models import Notification
+
+    note = Notification.objects.filter(pk=notification_id, user=request.user).first()
+    if note is None:
+        raise Http404
+    notification_mark_read(notification=note)
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+        return redirect(note.url)
+    return redirect("notification_list")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
 from msp.models import Membership, Msp, User, hash_secret
 from msp.roles import Role
+from standards.models import Category, Framework, Standard, StandardRevision
 
 PASSWORD = "Demo!2026pass"
 
@@ -102,3 +103,47 @@ class ClientAccessFactory(factory.django.DjangoModelFactory):
     token_hash = factory.Sequence(lambda n: hash_secret(f"access-{n}"))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=14))
     accepted_at = factory.LazyFunction(timezone.now)
+
+
+# --- standards and alignment --------------------------------------------------------------------------
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    msp = factory.SubFactory(MspFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    msp = factory.SubFactory(MspFactory)
+    code = factory.Sequence(lambda n: f"FW{n}")
+    name = factory.Sequence(lambda n: f"Framework {n}")
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    """A standard with its first revision (as the services create them)."""
+
+    class Meta:
+        model = Standard
+        skip_postgeneration_save = True
+
+    category = factory.SubFactory(CategoryFactory)
+    msp = factory.SelfAttribute("category.msp")
+    name = factory.Sequence(lambda n: f"Standard {n}")
+    question = factory.Sequence(lambda n: f"Is control number {n} in place?")
+    why = "Without it the business is exposed."
+    how = "Look at the console."
+    priority = "medium"
+    frequency = "yearly"
+
+    @factory.post_generation
+    def _revision(obj, create, extracted, **kwargs):
+        if create:
+            StandardRevision.objects.create(msp=obj.msp, standard=obj, number=obj.revision, question=obj.question,
+                                            why=obj.why, how=obj.how, reference_url=obj.reference_url)

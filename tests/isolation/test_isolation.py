@@ -13,16 +13,20 @@ import re
 import uuid
 
 import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scope, scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 
-from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
+from alignment.models import Answer, Evidence, Recommendation, Review
+from clients.models import Asset, Client, Contact, Document
 from msp.jobs import job_create
-from msp.models import ApiToken, Invitation, Job, Membership
+from msp.models import ApiToken, Membership, Notification
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
+from standards.models import StandardRevision
 from tests import factories as f
 from tests.conftest import build_tenant
 
@@ -69,6 +73,29 @@ class Victim:
                                   created_by=owner, payload={"text": "name\nAlpha secret asset\n"},
                                   subject_id=client.pk, subject_label=client.name,
                                   subject_url=f"/clients/{client.pk}/#assets")
+        with scopes_disabled():
+            self.category = f.CategoryFactory(msp=tenant.msp, name="Alpha Firewalls")
+            self.framework = f.FrameworkFactory(msp=tenant.msp, code="ALPHAFW", name="Alpha framework")
+            self.standard = f.StandardFactory(category=self.category, name="Alpha secret standard",
+                                              question="Is the Alpha vault locked?")
+            self.standard.frameworks.add(self.framework)
+            revision = StandardRevision.objects.get(standard=self.standard)
+            self.review = Review.objects.create(msp=tenant.msp, client=client, title="Alpha review 2026",
+                                                tam=tenant.users[Role.TAM], status="in_progress")
+            self.answer = Answer.objects.create(msp=tenant.msp, review=self.review, standard=self.standard,
+                                                revision=revision, category=self.category, priority="high",
+                                                response="misaligned", note="Alpha vault open")
+            self.evidence = Evidence.objects.create(
+                msp=tenant.msp, answer=self.answer, content_type="image/png", size=4, original_name="alpha.png",
+                image=ContentFile(b"\x89PNG", name="alpha.png"))
+            self.recommendation = Recommendation.objects.create(msp=tenant.msp, client=client, review=self.review,
+                                                                title="Alpha recommendation")
+            self.recommendation.findings.add(self.answer)
+            self.document = Document.objects.create(
+                msp=tenant.msp, client=client, kind="alignment_report", title="Alpha report", checksum="0" * 64,
+                size=8, file=ContentFile(b"%PDF-1.4", name="alpha.pdf"))
+            self.notification = Notification.objects.create(msp=tenant.msp, user=tenant.users[Role.VCIO],
+                                                            title="Alpha review completed")
         self.ids = {
             "client_id": tenant.clients[0].pk,
             "contact_id": tenant.contact.pk,
@@ -79,27 +106,36 @@ class Victim:
             "invitation_id": self.invitation.pk,
             "token_id": self.token.pk,
             "job_id": self.job.pk,
+            "category_id": self.category.pk,
+            "framework_id": self.framework.pk,
+            "standard_id": self.standard.pk,
+            "review_id": self.review.pk,
+            "answer_id": self.answer.pk,
+            "evidence_id": self.evidence.pk,
+            "recommendation_id": self.recommendation.pk,
+            "document_id": self.document.pk,
+            "notification_id": self.notification.pk,
         }
         self.markers = ["Alpha Dental", tenant.contact.name, tenant.asset.serial, "Alpha: open a second office",
                         "pending@alpha.test", "Alpha sync", str(tenant.clients[0].pk),
-                        "Import alpha-assets.csv", "Alpha secret asset"]
+                        "Import alpha-assets.csv", "Alpha secret asset", "Alpha Firewalls", "ALPHAFW",
+                        "Alpha secret standard", "Alpha vault", "Alpha review 2026", "Alpha recommendation",
+                        "Alpha report", "Alpha review completed"]
         self.other_client_portal_user = other_client_portal_user
 
     def snapshot(self):
+        """Every column of every row that belongs to the victim MSP (history tables included)."""
         with scopes_disabled():
             rows = []
-            for model in (Client, Contact, BusinessObjective, Asset, ClientAccess):
-                for obj in model.objects.filter(msp=self.t.msp).order_by("pk"):
-                    rows.append((model.__name__, str(obj.pk), getattr(obj, "version", None), obj.updated_at,
-                                 getattr(obj, "archived_at", None), getattr(obj, "revoked_at", None)))
-            rows += list(Membership.objects.filter(msp=self.t.msp).order_by("pk")
-                         .values_list("pk", "role", "removed_at"))
-            rows += list(Invitation.objects.filter(msp=self.t.msp).order_by("pk")
-                         .values_list("pk", "revoked_at", "accepted_at"))
-            rows += list(ApiToken.objects.filter(membership__msp=self.t.msp).order_by("pk")
-                         .values_list("pk", "revoked_at"))
-            rows += list(Job.objects.filter(msp=self.t.msp).order_by("pk")
-                         .values_list("pk", "status", "updated_at"))
+            for model in apps.get_models():
+                names = {f.name for f in model._meta.concrete_fields}
+                if "msp" not in names or model._meta.proxy:
+                    continue
+                columns = sorted(f.attname for f in model._meta.concrete_fields)
+                qs = model._base_manager.filter(msp=self.t.msp).order_by("pk").values_list(*columns)
+                rows.append((model._meta.label, list(qs)))
+            rows.append(("tokens", list(ApiToken.objects.filter(membership__msp=self.t.msp).order_by("pk")
+                                        .values_list("pk", "revoked_at", "name"))))
             return rows
 
     def assert_no_leak(self, response, where):
@@ -183,6 +219,13 @@ def api_paths():
 
 # Which of the victim's objects an API path's {id} stands for, by the path's resource segment.
 API_RESOURCES = {
+    "standard-categories": "category_id",
+    "frameworks": "framework_id",
+    "standards": "standard_id",
+    "reviews": "review_id",
+    "answers": "answer_id",
+    "recommendations": "recommendation_id",
+    "documents": "document_id",
     "clients": "client_id",
     "contacts": "contact_id",
     "objectives": "objective_id",
