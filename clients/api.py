@@ -1,4 +1,5 @@
-"""API of the clients app: clients, contacts, business objectives and assets under /api/v1/.
+"""API of the clients app: clients, contacts, business objectives, assets and (read-only) documents
+under /api/v1/.
 
 Serializers validate input (foreign keys inside the tenant scope); every write goes through
 clients.services. The shared behaviour (ETag / If-Match, archive on DELETE, pagination) comes from
@@ -7,18 +8,32 @@ msp.api.RecordViewSet.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
-from msp.api import ETAG, RecordViewSet, ScopedPrimaryKeyRelatedField, StaffMemberField, etag_for
+from msp.api import (
+    ETAG,
+    ArchivedFilterSet,
+    RecordViewSet,
+    ScopedPrimaryKeyRelatedField,
+    StaffMemberField,
+    StandardPagination,
+    etag_for,
+)
+from msp.api_auth import RolePermission
 from msp.roles import Perm
 
 from . import services
-from .choices import ClientStatus
+from .choices import ClientStatus, DocumentKind
 from .filters import AssetFilter, ClientFilter, ContactFilter, ObjectiveFilter
-from .models import Asset, BusinessObjective, Client, Contact
+from .models import Asset, BusinessObjective, Client, Contact, Document
+from .views_documents import document_response
 
 RECORD_READ_ONLY = ["id", "archived_at", "version", "created_at", "updated_at"]
 
@@ -268,8 +283,94 @@ class AssetViewSet(RecordViewSet):
         services.asset_archive(asset=obj, actor=self.request.user)
 
 
+# --- documents (read-only: they are made by report renderings, see docs/documents.md) ----------------
+
+
+class DocumentFilter(ArchivedFilterSet):
+    client = django_filters.UUIDFilter(field_name="client", help_text="A client id: only this client's documents.")
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
+    published = django_filters.BooleanFilter(
+        field_name="published_at", lookup_expr="isnull", exclude=True,
+        help_text="`true`: only documents published to the client portal; `false`: only unpublished ones.")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client_id", read_only=True, help_text="Id of the client.")
+    published = serializers.SerializerMethodField(help_text="Shown in the client's portal.")
+    download_url = serializers.SerializerMethodField(
+        help_text="Absolute URL of the file (`GET` with the same credentials).")
+
+    class Meta:
+        model = Document
+        fields = ["id", "client", "kind", "title", "edition", "content_type", "size", "checksum", "source_id",
+                  "created_by", "created_at", "published", "published_at", "published_by", "archived_at",
+                  "download_url"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "size": {"help_text": "Bytes."},
+            "checksum": {"help_text": "SHA-256 of the file, hex. The download is refused if it no longer matches."},
+            "edition": {"help_text": "1, 2, 3... per client and kind."},
+        }
+
+    def get_published(self, obj: Document) -> bool:
+        return obj.published_at is not None and obj.archived_at is None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, obj: Document) -> str:
+        return reverse("document-download", args=[obj.pk], request=self.context.get("request"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List documents",
+                       description="A client's documents (alignment reports, roadmap PDFs), newest first. "
+                                   "Active documents unless `archived` says otherwise."),
+    retrieve=extend_schema(summary="Get a document"),
+)
+@extend_schema(tags=["documents"])
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Files made for clients, each edition with its size and SHA-256 checksum. Read-only: documents are
+    created by rendering a report and published from the client's documents page."""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    search_fields = ["title"]
+    ordering_fields = ["created_at", "published_at", "edition", "kind", "title"]
+    ordering = ["-created_at"]
+    pagination_class = StandardPagination
+    permission_classes = [IsAuthenticated, RolePermission]
+    read_perm = Perm.VIEW_CLIENTS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Document.objects.none()
+        return Document.objects.select_related("client")
+
+    def filter_queryset(self, queryset):
+        # Filters narrow lists only; the tenant scope is what guards a detail URL.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download sends the file whatever `Accept` asks for (e.g. application/pdf) instead of 406;
+        # only its errors are rendered, as JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "download")
+
+    @extend_schema(
+        summary="Download a document",
+        description="The file with its own content type (e.g. `application/pdf`) as an attachment. It is "
+                    "checked against its checksum first; a damaged file is refused with 500.",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+                   404: OpenApiResponse(description="No such document in your MSP.")},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return document_response(self.get_object())
+
+
 def register(router) -> None:
     router.register("clients", ClientViewSet, basename="client")
     router.register("contacts", ContactViewSet, basename="contact")
     router.register("objectives", ObjectiveViewSet, basename="objective")
     router.register("assets", AssetViewSet, basename="asset")
+    router.register("documents", DocumentViewSet, basename="document")

@@ -4,4 +4,6 @@ from . import views_portal
 
 urlpatterns = [
     path("", views_portal.portal_home, name="portal_home"),
+    path("documents/<uuid:document_id>/download/", views_portal.portal_document_download,
+         name="portal_document_download"),
 ]

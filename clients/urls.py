@@ -1,9 +1,9 @@
 """Staff pages of the clients app, under /clients/. Keyword names (client_id, contact_id, objective_id,
-asset_id, access_id) are relied on by the isolation test harness."""
+asset_id, access_id, document_id) are relied on by the isolation test harness."""
 
 from django.urls import path
 
-from . import views, views_history
+from . import views, views_documents, views_history
 
 urlpatterns = [
     path("", views.client_list, name="client_list"),
@@ -29,4 +29,13 @@ urlpatterns = [
     path("<uuid:client_id>/portal/<uuid:access_id>/revoke/", views.portal_access_revoke,
          name="portal_access_revoke"),
     path("<uuid:client_id>/history/", views_history.client_history, name="client_history"),
+    path("<uuid:client_id>/documents/", views_documents.client_documents, name="client_documents"),
+    path("<uuid:client_id>/documents/<uuid:document_id>/download/", views_documents.document_download,
+         name="document_download"),
+    path("<uuid:client_id>/documents/<uuid:document_id>/publish/", views_documents.document_publish,
+         name="document_publish"),
+    path("<uuid:client_id>/documents/<uuid:document_id>/unpublish/", views_documents.document_unpublish,
+         name="document_unpublish"),
+    path("<uuid:client_id>/documents/<uuid:document_id>/archive/", views_documents.document_archive,
+         name="document_archive"),
 ]

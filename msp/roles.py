@@ -28,14 +28,25 @@ class Perm:
     MANAGE_SETTINGS = "settings.manage"
     USE_API = "api.use"
     USE_PORTAL = "portal.use"
+    # Standards library: every staff role reads it; owner, vCIO and TAM maintain it.
+    VIEW_STANDARDS = "standards.view"
+    EDIT_STANDARDS = "standards.edit"  # standards, categories, frameworks, CSV import, starter library, mark reviewed
+    # Alignment reviews (reading them needs only VIEW_CLIENTS).
+    SCHEDULE_REVIEWS = "reviews.schedule"  # schedule and cancel reviews
+    ANSWER_REVIEWS = "reviews.answer"  # answer, add evidence, mark a category N/A, complete
+    SUMMARIZE_REVIEWS = "reviews.summarize"  # write the technology summary and mark it completed
+    EDIT_RECOMMENDATIONS = "recommendations.edit"  # turn findings into recommendations
 
 
-_STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API}
+_STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API, Perm.VIEW_STANDARDS}
+
+_REVIEW_LEAD = {Perm.SCHEDULE_REVIEWS, Perm.ANSWER_REVIEWS, Perm.SUMMARIZE_REVIEWS, Perm.EDIT_RECOMMENDATIONS}
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(
         _STAFF_READ
         | {
+            Perm.EDIT_STANDARDS,
             Perm.EDIT_CLIENTS,
             Perm.ARCHIVE_CLIENTS,
             Perm.EDIT_ASSETS,
@@ -43,11 +54,14 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_MEMBERS,
             Perm.MANAGE_SETTINGS,
         }
+        | _REVIEW_LEAD
     ),
     Role.VCIO: frozenset(
-        _STAFF_READ | {Perm.EDIT_CLIENTS, Perm.ARCHIVE_CLIENTS, Perm.EDIT_ASSETS, Perm.MANAGE_PORTAL}
+        _STAFF_READ | {Perm.EDIT_CLIENTS, Perm.ARCHIVE_CLIENTS, Perm.EDIT_ASSETS, Perm.MANAGE_PORTAL,
+                       Perm.EDIT_STANDARDS}
+        | _REVIEW_LEAD
     ),
-    Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS}),
+    Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS, Perm.EDIT_STANDARDS} | {Perm.ANSWER_REVIEWS}),
     Role.VIEWER: frozenset(_STAFF_READ),
     Role.CLIENT: frozenset({Perm.USE_PORTAL}),
 }

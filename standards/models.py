@@ -36,7 +36,7 @@ class Category(TenantModel, VersionedModel):
 
 
 @pghistory.track()
-class Framework(TenantModel):
+class Framework(TenantModel, VersionedModel):
     """A compliance framework standards can serve (HIPAA, PCI DSS, NIST CSF 2.0, CIS...). MSPs add their own."""
 
     code = models.CharField(max_length=30, help_text="Short name, e.g. HIPAA.")

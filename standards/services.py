@@ -1,0 +1,356 @@
+"""Writes of the standards library: categories, frameworks, standards and their text revisions.
+
+Pages, the API, the CSV import and the starter library all write through these functions, so the rules
+hold everywhere: the question is a yes/no question, names are unique per MSP (ignoring letter case), tags
+are normalised, foreign keys belong to the same MSP, the version is checked, history names the actor.
+
+Text revisions: a standard's question, why, how and reference URL are copied into `StandardRevision`.
+While no review has answered the standard, an edit corrects revision 1 in place; once answers exist, an
+edit of that text adds a new revision, so every past answer keeps pointing at the exact words it answered.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from msp.models import Msp, User
+from msp.records import record_archive, record_create, record_restore, record_update
+from msp.tenancy import history
+
+from .choices import StandardStatus
+from .models import Category, Framework, Standard, StandardRevision
+from .validators import validate_yes_no_question
+
+# The text a revision keeps; changing any of it is a new revision once the standard has answers.
+REVISION_FIELDS = ("question", "why", "how", "reference_url")
+TEXT_FIELDS = ("name", "question", "why", "how", "reference_url")
+TAG_MAX_LENGTH = 40
+# `;` separates tags and framework codes in the CSV file, so neither may contain it.
+LIST_SEPARATOR = ";"
+
+
+def msp_today(msp: Msp) -> date:
+    """Today's date where the MSP is."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(msp.time_zone)).date()
+
+
+def clean_text(value: str | None) -> str:
+    """Trimmed, with Windows line endings made plain, so stored text exports and re-imports unchanged."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def normalize_tags(tags: Iterable[str] | str | None) -> list[str]:
+    """Lowercase, trimmed (inner runs of spaces made one), without duplicates, sorted.
+
+    A string is split on commas and semicolons, as people type tags in one box.
+    """
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        tags = re.split(r"[,;]", tags)
+    out = {re.sub(r"\s+", " ", str(t)).strip().lower() for t in tags}
+    return sorted(t for t in out if t)
+
+
+def _check_tags(tags: list[str]) -> None:
+    for tag in tags:
+        if len(tag) > TAG_MAX_LENGTH:
+            raise ValidationError({"tags": f"The tag “{tag[:50]}” is longer than {TAG_MAX_LENGTH} characters."})
+        if LIST_SEPARATOR in tag:
+            raise ValidationError({"tags": f"A tag cannot contain “{LIST_SEPARATOR}”."})
+
+
+def _check_question(question: str) -> None:
+    try:
+        validate_yes_no_question(question)
+    except ValidationError as exc:
+        raise ValidationError({"question": exc.messages}) from exc
+
+
+def _check_unique(model, *, msp: Msp, field: str, value: str, exclude=None, message: str) -> None:
+    qs = model.objects.filter(msp=msp, **{f"{field}__iexact": value})
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    if qs.exists():
+        raise ValidationError({field: message})
+
+
+def _check_category(category: Category | None, msp: Msp) -> None:
+    if category is None:
+        raise ValidationError({"category": "Choose a category."})
+    if category.msp_id != msp.pk:
+        raise ValidationError({"category": "Select a valid category; that one was not found."})
+    if category.archived_at is not None:
+        raise ValidationError({"category": f"The category “{category.name}” is archived; restore it first."})
+
+
+def _check_frameworks(frameworks: Iterable[Framework], msp: Msp) -> list[Framework]:
+    frameworks = list(frameworks)
+    if any(fw.msp_id != msp.pk for fw in frameworks):
+        raise ValidationError({"frameworks": "Select valid frameworks; one of them was not found."})
+    return frameworks
+
+
+# --- categories ----------------------------------------------------------------------------------------
+
+
+def _next_category_position(msp: Msp) -> int:
+    top = Category.objects.filter(msp=msp).aggregate(top=Max("position"))["top"]
+    return 1 if top is None else top + 1
+
+
+@transaction.atomic
+def category_create(*, msp: Msp, actor: User | None, name: str, description: str = "",
+                    position: int | None = None) -> Category:
+    """A new category; without a position it goes last."""
+    name = clean_text(name)
+    _check_unique(Category, msp=msp, field="name", value=name,
+                  message="A category with this name already exists.")
+    if position is None:
+        position = _next_category_position(msp)
+    return record_create(Category, msp=msp, actor=actor, name=name, description=clean_text(description),
+                         position=position)
+
+
+@transaction.atomic
+def category_update(*, category: Category, actor: User | None, expected_version: int | None = None,
+                    **fields) -> Category:
+    for key in ("name", "description"):
+        if key in fields:
+            fields[key] = clean_text(fields[key])
+    if "name" in fields:
+        _check_unique(Category, msp=category.msp, field="name", value=fields["name"], exclude=category,
+                      message="A category with this name already exists.")
+    return record_update(category, actor=actor, expected_version=expected_version, **fields)
+
+
+@transaction.atomic
+def category_archive(*, category: Category, actor: User | None) -> Category:
+    """Archive an emptied category. One with active standards is refused: move or retire them first."""
+    active = category.standards.filter(status=StandardStatus.ACTIVE).count()
+    if active:
+        raise ValidationError(
+            f"“{category.name}” still has {active} active standard{'s' if active != 1 else ''}; "
+            "move them to another category or retire them first.")
+    return record_archive(category, actor=actor)
+
+
+@transaction.atomic
+def category_restore(*, category: Category, actor: User | None) -> Category:
+    return record_restore(category, actor=actor)
+
+
+@transaction.atomic
+def category_reorder(*, msp: Msp, actor: User | None, order: list) -> list[Category]:
+    """Number the categories 1, 2, 3... in the order of `order` (category ids); the ones not listed follow,
+    in their present order. Only categories whose position changes are written."""
+    categories = list(Category.objects.filter(msp=msp).order_by("position", "name"))
+    by_id = {str(c.pk): c for c in categories}
+    wanted = []
+    for pk in order:
+        category = by_id.get(str(pk))
+        if category is None:
+            raise ValidationError({"order": "Select valid categories; one of them was not found."})
+        if category not in wanted:
+            wanted.append(category)
+    ordered = wanted + [c for c in categories if c not in wanted]
+    for position, category in enumerate(ordered, start=1):
+        if category.position != position:
+            record_update(category, actor=actor, position=position)
+    return ordered
+
+
+@transaction.atomic
+def category_move(*, category: Category, actor: User | None, direction: str) -> Category:
+    """Move a live category one place up or down among the live categories."""
+    live = list(Category.objects.filter(msp=category.msp, archived_at__isnull=True).order_by("position", "name"))
+    ids = [c.pk for c in live]
+    if category.pk not in ids:
+        return category
+    i = ids.index(category.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+        category_reorder(msp=category.msp, actor=actor, order=ids)
+        category.refresh_from_db()
+    return category
+
+
+# --- frameworks ----------------------------------------------------------------------------------------
+
+
+def _framework_fields(fields: dict) -> dict:
+    if "code" in fields:
+        fields["code"] = clean_text(fields["code"])
+        if LIST_SEPARATOR in fields["code"]:
+            raise ValidationError({"code": f"A framework code cannot contain “{LIST_SEPARATOR}”."})
+    if "name" in fields:
+        fields["name"] = clean_text(fields["name"])
+    return fields
+
+
+@transaction.atomic
+def framework_create(*, msp: Msp, actor: User | None, code: str, name: str = "") -> Framework:
+    """A framework standards can map to; without a name, the code is its name."""
+    fields = _framework_fields({"code": code, "name": name})
+    fields["name"] = fields["name"] or fields["code"]
+    _check_unique(Framework, msp=msp, field="code", value=fields["code"],
+                  message="A framework with this code already exists.")
+    return record_create(Framework, msp=msp, actor=actor, **fields)
+
+
+@transaction.atomic
+def framework_update(*, framework: Framework, actor: User | None, expected_version: int | None = None,
+                     **fields) -> Framework:
+    fields = _framework_fields(fields)
+    if "code" in fields:
+        _check_unique(Framework, msp=framework.msp, field="code", value=fields["code"], exclude=framework,
+                      message="A framework with this code already exists.")
+    return record_update(framework, actor=actor, expected_version=expected_version, **fields)
+
+
+@transaction.atomic
+def framework_archive(*, framework: Framework, actor: User | None) -> Framework:
+    """Archived frameworks are not offered for new mappings; standards already mapped keep them."""
+    return record_archive(framework, actor=actor)
+
+
+@transaction.atomic
+def framework_restore(*, framework: Framework, actor: User | None) -> Framework:
+    return record_restore(framework, actor=actor)
+
+
+# --- standards -----------------------------------------------------------------------------------------
+
+
+def _standard_fields(fields: dict) -> dict:
+    for key in TEXT_FIELDS:
+        if key in fields:
+            fields[key] = clean_text(fields[key])
+    if "question" in fields:
+        _check_question(fields["question"])
+    if "tags" in fields:
+        fields["tags"] = normalize_tags(fields["tags"])
+        _check_tags(fields["tags"])
+    return fields
+
+
+def _revision_create(standard: Standard, *, actor: User | None) -> StandardRevision:
+    return record_create(StandardRevision, msp=standard.msp, actor=actor, standard=standard,
+                         number=standard.revision, created_by=actor,
+                         **{key: getattr(standard, key) for key in REVISION_FIELDS})
+
+
+@transaction.atomic
+def standard_create(*, msp: Msp, actor: User | None, category: Category, name: str, question: str, why: str,
+                    how: str, reference_url: str = "", priority: str | None = None, frequency: str | None = None,
+                    tags: Iterable[str] | str | None = None, frameworks: Iterable[Framework] = (),
+                    status: str = StandardStatus.ACTIVE, last_reviewed_on: date | None = None) -> Standard:
+    """A new standard with revision 1 of its text. It may be created retired (a library import)."""
+    _check_category(category, msp)
+    frameworks = _check_frameworks(frameworks, msp)
+    fields = _standard_fields({"name": name, "question": question, "why": why, "how": how,
+                               "reference_url": reference_url, "tags": tags or []})
+    _check_unique(Standard, msp=msp, field="name", value=fields["name"],
+                  message="A standard with this name already exists.")
+    if priority:
+        fields["priority"] = priority
+    if frequency:
+        fields["frequency"] = frequency
+    if status == StandardStatus.RETIRED:
+        fields.update(status=StandardStatus.RETIRED, retired_at=timezone.now())
+    elif status != StandardStatus.ACTIVE:
+        raise ValidationError({"status": f"“{status}” is not a status; use active or retired."})
+    standard = record_create(Standard, msp=msp, actor=actor, category=category, revision=1,
+                             last_reviewed_on=last_reviewed_on, **fields)
+    with history(actor):
+        standard.frameworks.set(frameworks)
+    _revision_create(standard, actor=actor)
+    return standard
+
+
+@transaction.atomic
+def standard_update(*, standard: Standard, actor: User | None, expected_version: int | None = None,
+                    **fields) -> Standard:
+    """Change a standard. `frameworks` (a list) replaces its mappings. Its status changes only through
+    standard_retire / standard_reactivate.
+
+    When the question, why, how or reference URL changes: with answers, the revision number goes up and
+    a new revision holds the new text (the answered revision stays as it was); without answers, the
+    current revision is corrected in place.
+    """
+    if "status" in fields or "retired_at" in fields or "revision" in fields:
+        raise ValidationError("Retire or reactivate a standard with its own action; revisions are numbered "
+                              "automatically.")
+    frameworks = fields.pop("frameworks", None)
+    if frameworks is not None:
+        frameworks = _check_frameworks(frameworks, standard.msp)
+    fields = _standard_fields(fields)
+    if "name" in fields:
+        _check_unique(Standard, msp=standard.msp, field="name", value=fields["name"], exclude=standard,
+                      message="A standard with this name already exists.")
+    if "category" in fields and fields["category"] != standard.category:
+        _check_category(fields["category"], standard.msp)
+    text_changed = any(key in fields and fields[key] != getattr(standard, key) for key in REVISION_FIELDS)
+    new_revision = text_changed and standard.answers.exists()
+    if new_revision:
+        fields["revision"] = standard.revision + 1
+    standard = record_update(standard, actor=actor, expected_version=expected_version, **fields)
+    with history(actor):
+        if frameworks is not None and set(frameworks) != set(standard.frameworks.all()):
+            standard.frameworks.set(frameworks)
+    if new_revision:
+        _revision_create(standard, actor=actor)
+    elif text_changed:
+        current = StandardRevision.objects.get(standard=standard, number=standard.revision)
+        record_update(current, actor=actor, **{key: getattr(standard, key) for key in REVISION_FIELDS})
+    return standard
+
+
+@transaction.atomic
+def standard_retire(*, standard: Standard, actor: User | None, expected_version: int | None = None) -> Standard:
+    """Retired standards are left out of new reviews; past reviews keep their answers to them."""
+    if standard.status == StandardStatus.RETIRED:
+        return standard
+    return record_update(standard, actor=actor, expected_version=expected_version,
+                         status=StandardStatus.RETIRED, retired_at=timezone.now())
+
+
+@transaction.atomic
+def standard_reactivate(*, standard: Standard, actor: User | None,
+                        expected_version: int | None = None) -> Standard:
+    if standard.status == StandardStatus.ACTIVE:
+        return standard
+    _check_category(standard.category, standard.msp)
+    return record_update(standard, actor=actor, expected_version=expected_version,
+                         status=StandardStatus.ACTIVE, retired_at=None)
+
+
+@transaction.atomic
+def standard_mark_reviewed(*, standard: Standard, actor: User | None, expected_version: int | None = None,
+                           on: date | None = None) -> Standard:
+    """The standards committee reviewed it: last reviewed = today in the MSP's time zone (or `on`)."""
+    on = on or msp_today(standard.msp)
+    return record_update(standard, actor=actor, expected_version=expected_version, last_reviewed_on=on)
+
+
+@transaction.atomic
+def standards_mark_reviewed(*, msp: Msp, actor: User | None, standards: Iterable[Standard],
+                            on: date | None = None) -> int:
+    """Mark several standards reviewed at once; returns how many."""
+    on = on or msp_today(msp)
+    count = 0
+    for standard in standards:
+        if standard.msp_id != msp.pk:
+            raise ValidationError({"standards": "Select valid standards; one of them was not found."})
+        standard_mark_reviewed(standard=standard, actor=actor, on=on)
+        count += 1
+    return count
