@@ -16,10 +16,12 @@ from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 from pghistory.models import Context, Events
 
+from alignment.models import Answer, Review
 from clients import demo
 from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
 from msp.models import Membership, Msp, User
 from msp.roles import Role
+from standards.models import Standard
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,9 @@ def snapshot() -> dict:
     with scopes_disabled():
         return {
             "counts": {m.__name__: m.objects.count() for m in (
-                User, EmailAddress, Msp, Membership, Client, Contact, BusinessObjective, Asset, ClientAccess)},
+                User, EmailAddress, Msp, Membership, Client, Contact, BusinessObjective, Asset, ClientAccess,
+                Review, Answer, Standard)},
+            "answers": list(Answer.objects.order_by("id").values_list("id", "response", "version")),
             "events": Events.objects.count(),
             "contexts": Context.objects.count(),
             "users": list(User.objects.order_by("email").values_list("email", "password", "full_name")),
@@ -112,9 +116,32 @@ class TestOneRun:
             assert BusinessObjective.objects.count() == 0
             assert Asset.objects.count() == OTHER_ASSETS
             assert ClientAccess.objects.count() == 0
+        library = 2 * (4 + 16 + 84)  # frameworks, categories and standards of the starter library, per MSP
+        # 10 active clients x 3 completed reviews + the churned one x 2 + one review in progress
+        reviews = 10 * 3 + 2 + 1
         total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
-            + DEMO_ASSETS + OTHER_ASSETS + 1
+            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews
         assert f"Demo data loaded: {total} records created." in seeded
+
+    def test_review_history_shows_scores_trends_and_work_in_progress(self, seeded):
+        from alignment.models import Recommendation, Review
+
+        with scope(msp=msp("demo")):
+            completed = Review.objects.filter(status="completed")
+            assert completed.count() == 32
+            assert completed.filter(score__isnull=True).count() == 0
+            lakeshore = list(completed.filter(client__name="Lakeshore Family Dental").order_by("completed_at")
+                             .values_list("score", flat=True))
+            assert len(lakeshore) == 3
+            assert lakeshore == sorted(lakeshore)  # the demo client improves over time
+            in_progress = Review.objects.get(status="in_progress")
+            assert (in_progress.client.name, in_progress.tam.email) == ("Lakeshore Family Dental", "tam@demo.test")
+            assert in_progress.answers.exclude(response="").count() == 84 // 3
+            assert Recommendation.objects.count() > 0
+            assert Review.objects.filter(summary_completed_at__isnull=False).count() == 11  # latest of each client
+        with scope(msp=msp("other")):
+            assert Review.objects.count() == 0
+
 
 
     def test_msps_and_memberships(self, seeded):
@@ -234,11 +261,15 @@ class TestOneRun:
         assert not {n.lower() for n in demo_names} & {n.lower() for n in other_names}
 
 
-    def test_history_names_each_msps_owner(self, seeded):
-        owners = {str(User.objects.get(email=e).pk) for e in ("owner@demo.test", "owner@other.test")}
+    def test_history_names_who_did_each_change(self, seeded):
+        # The owners set things up; the review history is the work of the TAM and the vCIOs.
+        actors = {str(User.objects.get(email=e).pk) for e in (
+            "owner@demo.test", "owner@other.test", "tam@demo.test", "vcio@demo.test", "vcio2@demo.test")}
         assert Events.objects.count() > 0
         assert not Events.objects.filter(pgh_context_id__isnull=True).exists()
-        assert {c.metadata.get("user") for c in Context.objects.all()} == owners
+        named = {c.metadata.get("user") for c in Context.objects.all()}
+        assert named <= actors
+        assert {str(User.objects.get(email=e).pk) for e in ("owner@demo.test", "owner@other.test")} <= named
 
 
     def test_second_run_changes_nothing(self, seeded):

@@ -16,13 +16,17 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
+from django.test.utils import override_settings
 from django_scopes import scope
 
+from alignment import demo as alignment_demo
 from clients import demo
 from msp.models import Membership, Msp, User
 from msp.roles import Role
 from msp.services import msp_create
 from msp.tenancy import history
+from standards.models import Category, Framework, Standard
+from standards.starter import starter_library_load
 
 DEMO_PASSWORD = "Demo!2026pass"  # noqa: S105 - published in README.md, demo data only
 
@@ -61,7 +65,7 @@ USERS = (
 )
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
-          "portal accesses")
+          "portal accesses", "frameworks", "categories", "standards", "reviews")
 
 
 class Command(BaseCommand):
@@ -69,7 +73,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         tally = demo.Tally()
-        with transaction.atomic():
+        # The demo's history would otherwise email the vCIOs about reviews "completed" long ago; the
+        # override also covers the emails queued until the transaction commits.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+                transaction.atomic():
             users = {u.email: self._user(tally, u) for u in USERS}
             for m in MSPS:
                 owner = next(users[u.email] for u in USERS if u.msp == m.slug and u.role == Role.OWNER)
@@ -79,13 +86,14 @@ class Command(BaseCommand):
                         if u.msp == m.slug and not (msp_created and users[u.email] == owner):
                             self._membership(tally, msp=msp, user=users[u.email], role=u.role, actor=owner)
                     today = demo.demo_today(msp)
+                    self._library(tally, msp=msp, actor=owner)
                     if m.slug == DEMO:
-                        demo.demo_msp_seed(
-                            tally, msp=msp, actor=owner, today=today,
-                            vcios={demo.VCIO_1: users["vcio@demo.test"], demo.VCIO_2: users["vcio2@demo.test"]},
-                            tam=users["tam@demo.test"],
-                        )
+                        vcios = {demo.VCIO_1: users["vcio@demo.test"], demo.VCIO_2: users["vcio2@demo.test"]}
+                        clients = demo.demo_msp_seed(tally, msp=msp, actor=owner, today=today, vcios=vcios,
+                                                     tam=users["tam@demo.test"])
                         demo.demo_portal_access_ensure(tally, msp=msp, user=users[demo.PORTAL_EMAIL], actor=owner)
+                        alignment_demo.demo_reviews_seed(tally, clients=clients, tam=users["tam@demo.test"],
+                                                         vcios=vcios, today=today)
                     else:
                         demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
         self._report(tally)
@@ -123,6 +131,15 @@ class Command(BaseCommand):
                 return Membership.objects.create(msp=msp, user=user, role=role)
 
         return tally.ensure("memberships", found, create)
+
+    def _library(self, tally: demo.Tally, *, msp: Msp, actor: User) -> None:
+        """The starter standards library; what exists by name is left alone."""
+        created = starter_library_load(msp=msp, actor=actor)
+        totals = {"frameworks": Framework.objects.count(), "categories": Category.objects.count(),
+                  "standards": Standard.objects.count()}
+        for label, total in totals.items():
+            tally.created[label] += created[label]
+            tally.existing[label] += total - created[label]
 
     def _report(self, tally: demo.Tally) -> None:
         width = max(len(label) for label in LABELS)
