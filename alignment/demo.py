@@ -79,12 +79,19 @@ def _recommend(review: Review, actor: User) -> None:
     if high:
         services.recommendation_create_from_findings(
             review=review, findings=high, actor=actor, impact=Impact.BUSINESS_RISK, priority="high",
+            title="Close the gaps an attacker would use first",
+            description="Two of the checks that matter most for keeping intruders and ransomware out are not "
+                        "met today. Fixing them is a short project and a small monthly cost.",
+            impact_description="Lowers the chance of a breach that would stop the practice for days.",
             one_time_cost="1800.00", monthly_cost="45.00",
         )
     rest = [a for a in findings if a not in high][:3]
     if rest:
         services.recommendation_create_from_findings(
             review=review, findings=rest, actor=actor, impact=Impact.PRODUCTIVITY, priority="medium",
+            title="Take the friction out of everyday IT",
+            description="A handful of smaller gaps cost staff time or make recovery slower than it should be.",
+            impact_description="Fewer interruptions for staff and quicker recovery when something breaks.",
             one_time_cost="950.00",
         )
 

@@ -18,7 +18,7 @@ def _num(value: float) -> str:
 def line_chart(points: Sequence[tuple[str, Decimal | float | None]], *, title: str, y_max: float = 100,
                width: int = 640, height: int = 240, unit: str = "") -> SafeString:
     """A line of values over labelled points (e.g. scores by review date). None leaves a gap."""
-    left, right, top, bottom = 44, 16, 28, 40
+    left, right, top, bottom = 44, 40, 28, 40  # room for a centred date label at either end
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(points)
 
