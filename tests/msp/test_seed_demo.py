@@ -141,6 +141,10 @@ class TestOneRun:
             assert Review.objects.filter(summary_completed_at__isnull=False).count() == 11  # latest of each client
         with scope(msp=msp("other")):
             assert Review.objects.count() == 0
+        for slug in ("demo", "other"):
+            with scope(msp=msp(slug)):
+                # every seventh standard of the fresh library is left for the committee's yearly review
+                assert Standard.objects.filter(last_reviewed_on__isnull=True).count() == 12
 
 
 

@@ -10,6 +10,7 @@ The demo password is public (README.md); the data is meant for `make run` and lo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pghistory
 from allauth.account.models import EmailAddress
@@ -135,11 +136,23 @@ class Command(BaseCommand):
     def _library(self, tally: demo.Tally, *, msp: Msp, actor: User) -> None:
         """The starter standards library; what exists by name is left alone."""
         created = starter_library_load(msp=msp, actor=actor)
+        if created["standards"]:
+            self._committee_reviews(msp)
         totals = {"frameworks": Framework.objects.count(), "categories": Category.objects.count(),
                   "standards": Standard.objects.count()}
         for label, total in totals.items():
             tally.created[label] += created[label]
             tally.existing[label] += total - created[label]
+
+    def _committee_reviews(self, msp: Msp) -> None:
+        """A fresh demo library looks lived in: most standards were reviewed by the committee this year,
+        every seventh is overdue."""
+        today = demo.demo_today(msp)
+        for i, standard in enumerate(Standard.objects.order_by("category__position", "name")):
+            if i % 7 == 6:
+                continue
+            Standard.objects.filter(pk=standard.pk).update(
+                last_reviewed_on=today - timedelta(days=20 + (i * 37) % 320))
 
     def _report(self, tally: demo.Tally) -> None:
         width = max(len(label) for label in LABELS)
