@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "clients",
     "standards",
     "alignment",
+    "roadmaps",
+    "budgets",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,8 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("reviews/", include("alignment.urls")),
     path("reviews/", include("alignment.urls_reports")),
+    path("roadmaps/", include("roadmaps.urls")),
+    path("budgets/", include("budgets.urls")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),
     path("api/v1/", include("msp.api_urls")),

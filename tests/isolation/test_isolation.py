@@ -8,24 +8,29 @@ listed as public.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 
 from alignment.models import Answer, Evidence, Recommendation, Review
+from budgets.models import BudgetLine, BudgetVersion
 from clients.models import Asset, Client, Contact, Document
 from msp.jobs import job_create
 from msp.models import ApiToken, Membership, Notification
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
+from roadmaps.models import Initiative
 from standards.models import StandardRevision
 from tests import factories as f
 from tests.conftest import build_tenant
@@ -94,6 +99,15 @@ class Victim:
             self.document = Document.objects.create(
                 msp=tenant.msp, client=client, kind="alignment_report", title="Alpha report", checksum="0" * 64,
                 size=8, file=ContentFile(b"%PDF-1.4", name="alpha.pdf"))
+            self.initiative = Initiative.objects.create(msp=tenant.msp, client=client, title="Alpha initiative",
+                                                        start_quarter=dt.date(2027, 1, 1))
+            self.initiative.recommendations.add(self.recommendation)
+            self.budget_line = BudgetLine.objects.create(
+                msp=tenant.msp, client=client, initiative=self.initiative, description="Alpha budget line",
+                start_quarter=dt.date(2027, 1, 1), unit_cost=Decimal("1234.00"))
+            self.budget_version = BudgetVersion.objects.create(
+                msp=tenant.msp, client=client, number=1, snapshot={"lines": [{"description": "Alpha budget line"}]},
+                presented_at=timezone.now())
             self.notification = Notification.objects.create(msp=tenant.msp, user=tenant.users[Role.VCIO],
                                                             title="Alpha review completed")
         self.ids = {
@@ -115,12 +129,16 @@ class Victim:
             "recommendation_id": self.recommendation.pk,
             "document_id": self.document.pk,
             "notification_id": self.notification.pk,
+            "initiative_id": self.initiative.pk,
+            "line_id": self.budget_line.pk,
+            "budget_line_id": self.budget_line.pk,
+            "version_id": self.budget_version.pk,
         }
         self.markers = ["Alpha Dental", tenant.contact.name, tenant.asset.serial, "Alpha: open a second office",
                         "pending@alpha.test", "Alpha sync", str(tenant.clients[0].pk),
                         "Import alpha-assets.csv", "Alpha secret asset", "Alpha Firewalls", "ALPHAFW",
                         "Alpha secret standard", "Alpha vault", "Alpha review 2026", "Alpha recommendation",
-                        "Alpha report", "Alpha review completed"]
+                        "Alpha report", "Alpha review completed", "Alpha initiative", "Alpha budget line"]
         self.other_client_portal_user = other_client_portal_user
 
     def snapshot(self):
@@ -226,6 +244,9 @@ API_RESOURCES = {
     "answers": "answer_id",
     "recommendations": "recommendation_id",
     "documents": "document_id",
+    "initiatives": "initiative_id",
+    "budget-lines": "budget_line_id",
+    "budget-versions": "version_id",
     "clients": "client_id",
     "contacts": "contact_id",
     "objectives": "objective_id",

@@ -1,0 +1,36 @@
+"""Choices of the roadmap."""
+
+from django.db import models
+
+
+class InitiativeStatus(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class InitiativeCategory(models.TextChoices):
+    SECURITY = "security", "Security"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure"
+    LIFECYCLE = "lifecycle", "Hardware lifecycle"
+    CLOUD = "cloud", "Cloud and software"
+    CONTINUITY = "continuity", "Business continuity"
+    COMPLIANCE = "compliance", "Compliance"
+    PRODUCTIVITY = "productivity", "Productivity"
+    OTHER = "other", "Other"
+
+
+class LifecycleReason(models.TextChoices):
+    WARRANTY_END = "warranty_end", "Warranty ends"
+    END_OF_SUPPORT = "end_of_support", "End of support"
+    END_OF_LIFE = "end_of_life", "End of expected life"
+
+
+class LifecycleDecisionKind(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
