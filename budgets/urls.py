@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_lifecycle
+
+urlpatterns = [
+    path("client/<uuid:client_id>/lifecycle/accept/", views_lifecycle.lifecycle_accept, name="lifecycle_accept"),
+]
