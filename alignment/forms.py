@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from clients.forms import VersionedForm, staff_users
+from msp.forms import UploadField
 from msp.models import Msp
 from msp.roles import Role
 from standards.choices import Frequency
@@ -69,7 +70,7 @@ class AnswerForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="Photo", widget=forms.ClearableFileInput(
+    file = UploadField(label="Photo", widget=forms.ClearableFileInput(
         attrs={"accept": "image/*", "capture": "environment"}),
         help_text=f"JPEG, PNG, WebP or HEIC, up to {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB.")
 

@@ -29,7 +29,7 @@ from msp.activities import activity_record, notification_create
 from msp.choices import ActivityKind
 from msp.models import Membership, User
 from msp.records import record_archive, record_create, record_update
-from msp.roles import Perm, can
+from msp.roles import Perm, Role, can
 from msp.services import queue_email
 from msp.tenancy import StaleVersionError, bump_version, check_version, history
 from standards.choices import PRIORITY_WEIGHTS, Frequency
@@ -412,7 +412,10 @@ def _notify_completed(review: Review, tally: scoring.Tally, actor: User | None) 
     """Tell the client's vCIO (else whoever scheduled it) in the app and by email; not the person who completed
     it, who knows already."""
     client = review.client
-    recipient = client.vcio or review.created_by
+    staff = {m.user_id for m in Membership.objects.filter(msp=review.msp, removed_at__isnull=True,
+                                                           role__in=[Role.OWNER, Role.VCIO])}
+    # Someone removed from the MSP keeps their name on old records but hears nothing more.
+    recipient = next((u for u in (client.vcio, review.created_by) if u is not None and u.pk in staff), None)
     if recipient is None or recipient == actor:
         return
     path = reverse("review_detail", kwargs={"review_id": review.pk})

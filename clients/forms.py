@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import QuerySet
 
+from msp.forms import UploadField
 from msp.models import Msp, User
 from msp.roles import STAFF_ROLES
 
@@ -169,7 +170,7 @@ class PortalInviteForm(forms.Form):
 
 
 class AssetImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="CSV file",
         help_text="UTF-8 CSV, at most 5 MB. Nothing is saved until you review the preview and apply it.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

@@ -485,7 +485,7 @@ def asset_import_enqueue(*, client: Client, actor: User, text: str, name: str, p
     from .tasks import run_asset_import  # tasks imports this module
 
     job = job_create(
-        msp=client.msp, kind=JOB_KIND, title=f"Import {name}", created_by=actor,
+        msp=client.msp, kind=JOB_KIND, title=f"Import {name}"[:200], created_by=actor,
         payload={"text": text, "name": name, "plan": dict(plan)},
         subject_id=client.pk, subject_label=client.name,
         subject_url=reverse("client_detail", kwargs={"client_id": client.pk}) + "#assets",

@@ -42,6 +42,7 @@ def portal_access_for(user: User) -> ClientAccess | None:
         return None
     return (
         ClientAccess.objects.select_related("client", "contact")
-        .filter(user=user, accepted_at__isnull=False, revoked_at__isnull=True, client__archived_at__isnull=True)
+        .filter(user=user, accepted_at__isnull=False, revoked_at__isnull=True, client__archived_at__isnull=True,
+                contact__archived_at__isnull=True)
         .first()
     )

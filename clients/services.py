@@ -81,7 +81,11 @@ def contact_update(*, contact: Contact, actor: User | None, expected_version: in
     return _child_update(contact, actor=actor, expected_version=expected_version, **fields)
 
 
+@transaction.atomic
 def contact_archive(*, contact: Contact, actor: User | None) -> Contact:
+    """Archive a contact; their portal access ends with it."""
+    for access in ClientAccess.objects.filter(contact=contact, revoked_at__isnull=True):
+        portal_access_revoke(access=access, actor=actor)
     return record_archive(contact, actor=actor)
 
 

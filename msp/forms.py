@@ -45,3 +45,11 @@ class RoleForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “PSA sync”.")
+
+
+class UploadField(forms.FileField):
+    """A file field whose "missing" message also covers files refused for size while streaming in."""
+
+    default_error_messages = {
+        "required": "Choose a file to upload (at most 12 MB; larger files are refused).",
+    }

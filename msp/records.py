@@ -50,11 +50,26 @@ def record_create(model: type[TenantModel], /, *, msp: Msp, actor=None, **fields
     return obj
 
 
+def _lock_latest(obj: TenantModel) -> None:
+    """Lock the row and, when someone saved it since `obj` was read, take their values first.
+
+    Used by writes that carry no expected version (internal steps such as "mark reviewed"): they apply
+    their own fields on top of the latest row instead of writing back a stale copy of the others.
+    """
+    latest = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    if getattr(latest, "version", None) != getattr(obj, "version", None):
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(latest, field.attname))
+
+
 @transaction.atomic
 def record_update(obj: TenantModel, *, actor=None, expected_version: int | None = None, **fields) -> TenantModel:
-    """Apply `fields`; with `expected_version`, refuse when someone else saved in between."""
+    """Apply `fields`; with `expected_version`, refuse when someone else saved in between; without one,
+    apply them on top of the latest saved row."""
     with history(actor):
         if isinstance(obj, VersionedModel):
+            if expected_version is None:
+                _lock_latest(obj)
             check_version(obj, expected_version)
             bump_version(obj)
         for key, value in fields.items():
@@ -66,6 +81,8 @@ def record_update(obj: TenantModel, *, actor=None, expected_version: int | None 
 @transaction.atomic
 def record_archive(obj: TenantModel, *, actor=None) -> TenantModel:
     """Archive rather than delete: the row stays, with its history, out of everyday lists."""
+    if isinstance(obj, VersionedModel):
+        _lock_latest(obj)
     if getattr(obj, "archived_at", None) is None:
         with history(actor):
             obj.archived_at = timezone.now()
@@ -78,6 +95,8 @@ def record_archive(obj: TenantModel, *, actor=None) -> TenantModel:
 
 @transaction.atomic
 def record_restore(obj: TenantModel, *, actor=None) -> TenantModel:
+    if isinstance(obj, VersionedModel):
+        _lock_latest(obj)
     if getattr(obj, "archived_at", None) is not None:
         with history(actor):
             obj.archived_at = None

@@ -55,6 +55,11 @@ def msp_update(*, msp: Msp, actor: User, expected_version: int | None = None, **
     return msp
 
 
+def _lock_owners(msp: Msp) -> None:
+    """Serialise changes to the owners, so two owners cannot demote or remove each other at once."""
+    list(Membership.objects.select_for_update().filter(msp=msp, role=Role.OWNER, removed_at__isnull=True))
+
+
 def _owners_left(msp: Msp, excluding: Membership) -> int:
     return (
         Membership.objects.filter(msp=msp, role=Role.OWNER, removed_at__isnull=True)
@@ -69,7 +74,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
         raise ValidationError({"role": "Choose owner, vCIO, TAM or viewer."})
     if membership.role == Role.CLIENT:
         raise ValidationError({"role": "Portal users are managed from their client's page."})
-    Membership.objects.select_for_update().filter(msp=membership.msp, role=Role.OWNER)
+    _lock_owners(membership.msp)
     if membership.role == Role.OWNER and role != Role.OWNER and _owners_left(membership.msp, membership) == 0:
         raise ValidationError({"role": "An MSP needs at least one owner; make someone else owner first."})
     with history(actor):
@@ -81,6 +86,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> Membership:
     """Remove a member: the row is kept (removed_at) and their API tokens stop working."""
+    _lock_owners(membership.msp)
     if membership.role == Role.OWNER and _owners_left(membership.msp, membership) == 0:
         raise ValidationError("An MSP needs at least one owner; make someone else owner first.")
     with history(actor):
@@ -92,7 +98,8 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
 
 def render_and_send_email(*, to: str, subject: str, template: str, context: dict) -> None:
     body = render_to_string(template, context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    # A name typed with a line break must not break the mail header.
+    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def queue_email(*, msp: Msp, to: str, subject: str, template: str, context: dict) -> None:

@@ -216,9 +216,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 
-# Uploads: asset CSVs stay small; anything larger is refused before parsing.
+# Uploads: CSVs stay small and evidence photos under 10 MB. The capped handler stops any upload past
+# MAX_UPLOAD_BYTES while it streams in; the form then reports the missing file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 12 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "msp.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

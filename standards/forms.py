@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from msp.forms import UploadField
+
 from . import csv_io, selectors, services
 from .choices import Frequency, Priority
 from .models import Category, Framework, Standard
@@ -160,7 +162,7 @@ class LibraryFilterForm(forms.Form):
 
 
 class LibraryImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="CSV file",
         help_text="UTF-8 CSV, at most 5 MB. Nothing is saved until you review the preview and apply it.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

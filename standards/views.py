@@ -28,7 +28,12 @@ from .forms import CategoryForm, FrameworkForm, LibraryFilterForm, LibraryImport
 from .models import Category, Framework, Standard
 from .starter import starter_library_load, starter_summary
 
-IMPORT_SESSION_KEY = "standards_import"
+IMPORT_SESSION_PREFIX = "standards_import"
+
+
+def _import_key(request) -> str:
+    """The previewed file belongs to the MSP it was previewed in."""
+    return f"{IMPORT_SESSION_PREFIX}:{request.msp.pk}"
 
 
 def _stale(what: str) -> str:
@@ -377,7 +382,7 @@ def standard_import(request):
     """
     form = LibraryImportForm()
     result = None
-    pending = request.session.get(IMPORT_SESSION_KEY)
+    pending = request.session.get(_import_key(request))
     if request.method == "POST" and "apply" in request.POST:
         if not pending or pending.get("digest") != request.POST.get("file_digest"):
             messages.error(request, "This preview has expired or was replaced by another upload. "
@@ -387,16 +392,16 @@ def standard_import(request):
             summary = csv_io.library_import_apply(msp=request.msp, actor=request.user, content=pending["text"],
                                                   plan=pending["plan"])
         except csv_io.ImportRefused as exc:
-            request.session.pop(IMPORT_SESSION_KEY, None)
+            request.session.pop(_import_key(request), None)
             return render(request, "standards/import.html", {
                 "form": form, "refused": exc.errors, "columns": csv_io.COLUMNS})
-        request.session.pop(IMPORT_SESSION_KEY, None)
+        request.session.pop(_import_key(request), None)
         messages.success(request, f"Imported {pending['name']}: {summary.created} created, {summary.updated} "
                                   f"updated, {summary.unchanged} unchanged.")
         return redirect("standard_list")
     if request.method == "POST":
         form = LibraryImportForm(request.POST, request.FILES)
-        request.session.pop(IMPORT_SESSION_KEY, None)
+        request.session.pop(_import_key(request), None)
         pending = None
         if form.is_valid():
             text = form.cleaned_data["file"]
@@ -404,7 +409,7 @@ def standard_import(request):
             if result.ok:
                 pending = {"digest": csv_io.text_digest(text), "text": text, "name": request.FILES["file"].name,
                            "plan": result.plan()}
-                request.session[IMPORT_SESSION_KEY] = pending
+                request.session[_import_key(request)] = pending
     return render(request, "standards/import.html", {
         "form": form,
         "result": result,

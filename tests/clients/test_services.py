@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
 from clients import services
-from clients.models import Asset, Contact
+from clients.models import Asset, ClientAccess, Contact
 from msp.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,26 @@ def test_history_records_who_changed_a_client(tenant):
     assert event.version == 2
     assert event.pgh_label == "update"
     assert event.pgh_context.metadata["user"] == str(actor.pk)
+
+
+def test_a_write_without_a_version_keeps_a_newer_save(tenant):
+    """An internal step holding an old copy must not write back fields someone else changed since."""
+    actor = tenant.users[Role.VCIO]
+    with scope(msp=tenant.msp):
+        stale_copy = Asset.objects.get(pk=tenant.asset.pk)
+        fresh = Asset.objects.get(pk=tenant.asset.pk)
+        services.asset_update(asset=fresh, actor=actor, expected_version=fresh.version, name="Renamed")
+        services.asset_archive(asset=stale_copy, actor=actor)
+    with scopes_disabled():
+        saved = Asset.objects.get(pk=tenant.asset.pk)
+        assert (saved.name, saved.archived_at is not None, saved.version) == ("Renamed", True, 3)
+
+
+def test_archiving_a_contact_ends_their_portal_access(tenant, login):
+    portal = login(tenant.users[Role.CLIENT])
+    assert portal.get("/portal/").status_code == 200
+    with scope(msp=tenant.msp):
+        services.contact_archive(contact=Contact.objects.get(pk=tenant.contact.pk), actor=tenant.users[Role.VCIO])
+    assert portal.get("/portal/").status_code == 404
+    with scopes_disabled():
+        assert ClientAccess.objects.get(pk=tenant.access.pk).revoked_at is not None
