@@ -6,6 +6,8 @@ from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
 from roadmaps.api import register as register_roadmaps
+from roadmaps.api_roadmap import register as register_roadmap_plan
+from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
 from standards.api import register as register_standards
 
 router = DefaultRouter()
@@ -14,5 +16,7 @@ register_standards(router)
 register_alignment(router)
 register_roadmaps(router)
 register_budgets(router)
+register_roadmap_plan(router)  # jobs
 
-urlpatterns = router.urls
+# The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).
+urlpatterns = router.urls + roadmap_plan_urls

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -66,5 +67,96 @@ def line_chart(points: Sequence[tuple[str, Decimal | float | None]], *, title: s
     if not points:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" font-size="12" text-anchor="middle" '
                      'fill="#6c757d">No data yet</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+def nice_max(value: float) -> float:
+    """The smallest of 1, 2, 4, 5, 8 or 10 times a power of ten that is at least `value` (1 for nothing).
+
+    Four equal steps of such a maximum are round numbers (0.25, 0.5, 1, 1.25, 2 or 2.5 times a power of ten).
+    """
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for multiple in (1, 2, 4, 5, 8, 10):
+        if value <= multiple * power * (1 + 1e-12):
+            return multiple * power
+    return 10 * power
+
+
+def _plain_number(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def stacked_bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal | float]]], *,
+                      title: str, width: int = 720, height: int = 260,
+                      money_format: Callable[[Decimal], str] | None = None) -> SafeString:
+    """One bar per category (e.g. a quarter label), the series stacked bottom-up in order, with a legend.
+
+    The y axis runs from 0 to a round maximum (`nice_max` of the highest bar) in four steps. Negative values
+    count as 0. `money_format` turns a Decimal into axis and tooltip text (default: whole numbers with
+    thousands separators). The SVG has explicit width and height attributes and no `height:auto`, so
+    WeasyPrint sizes it like any image; pages may scale it down with CSS.
+    """
+    fmt = money_format or _plain_number
+    left, right, top, bottom = 72, 16, 30, 52  # room for axis values, the title, two-line labels and the legend
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(categories)
+    columns = [[max(Decimal(str(values[i])), Decimal(0)) for _, values in series] for i in range(n)]
+    totals = [sum(column, Decimal(0)) for column in columns]
+    y_max = nice_max(float(max(totals, default=Decimal(0))))
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / y_max)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" class="chart chart-stacked" '
+        f'style="max-width:100%;font-family:DejaVu Sans,Arial,sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
+    ]
+    for step in range(5):
+        value = y_max * step / 4
+        yy = y(value)
+        parts.append(f'<line x1="{left}" y1="{_num(yy)}" x2="{width - right}" y2="{_num(yy)}" '
+                     f'stroke="{"#adb5bd" if step == 0 else "#dee2e6"}" stroke-width="1"/>')
+        parts.append(f'<text x="{left - 6}" y="{_num(yy + 4)}" font-size="10" text-anchor="end" '
+                     f'fill="#6c757d">{escape(fmt(Decimal(str(value))))}</text>')
+    band = plot_w / n if n else plot_w
+    bar_w = band * 0.6
+    for i, label in enumerate(categories):
+        x = left + band * i + (band - bar_w) / 2
+        base = 0.0
+        for s, (name, _) in enumerate(series):
+            value = columns[i][s]
+            if value <= 0:
+                continue
+            y_top, y_bottom = y(base + float(value)), y(base)
+            base += float(value)
+            parts.append(
+                f'<rect class="bar" data-series="{s}" x="{_num(x)}" y="{_num(y_top)}" width="{_num(bar_w)}" '
+                f'height="{_num(y_bottom - y_top)}" fill="{PALETTE[s % len(PALETTE)]}">'
+                f"<title>{escape(label)} · {escape(name)}: {escape(fmt(value))}</title></rect>")
+        centre = _num(left + band * i + band / 2)
+        words = str(label).rsplit(" ", 1)
+        if len(words) == 2 and len(str(label)) * 6 > band:  # too wide for its band: two lines
+            parts.append(f'<text x="{centre}" y="{top + plot_h + 14}" font-size="10" text-anchor="middle" '
+                         f'fill="#495057"><tspan x="{centre}">{escape(words[0])}</tspan>'
+                         f'<tspan x="{centre}" dy="12">{escape(words[1])}</tspan></text>')
+        else:
+            parts.append(f'<text x="{centre}" y="{top + plot_h + 14}" font-size="10" text-anchor="middle" '
+                         f'fill="#495057">{escape(label)}</text>')
+    legend_x = float(left)
+    for s, (name, _) in enumerate(series):
+        parts.append(f'<rect class="legend" x="{_num(legend_x)}" y="{height - 16}" width="10" height="10" '
+                     f'fill="{PALETTE[s % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{_num(legend_x + 14)}" y="{height - 7}" font-size="10" fill="#212529">'
+                     f"{escape(name)}</text>")
+        legend_x += 14 + 6.5 * len(str(name)) + 18
+    if not n or not any(totals):
+        parts.append(f'<text x="{_num(left + plot_w / 2)}" y="{_num(top + plot_h / 2)}" font-size="12" '
+                     'text-anchor="middle" fill="#6c757d">No data yet</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -36,6 +36,10 @@ class Perm:
     ANSWER_REVIEWS = "reviews.answer"  # answer, add evidence, mark a category N/A, complete
     SUMMARIZE_REVIEWS = "reviews.summarize"  # write the technology summary and mark it completed
     EDIT_RECOMMENDATIONS = "recommendations.edit"  # turn findings into recommendations
+    # Budgets (reading them needs only VIEW_CLIENTS).
+    EDIT_BUDGETS = "budgets.edit"  # budget lines, presenting versions, accepting lifecycle suggestions
+    # Roadmaps (reading them needs only VIEW_CLIENTS).
+    EDIT_ROADMAPS = "roadmaps.edit"  # initiatives, moving them, lifecycle suggestions
 
 
 _STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API, Perm.VIEW_STANDARDS}
@@ -53,12 +57,14 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_PORTAL,
             Perm.MANAGE_MEMBERS,
             Perm.MANAGE_SETTINGS,
+            Perm.EDIT_BUDGETS,
         }
         | _REVIEW_LEAD
+        | {Perm.EDIT_ROADMAPS}
     ),
     Role.VCIO: frozenset(
         _STAFF_READ | {Perm.EDIT_CLIENTS, Perm.ARCHIVE_CLIENTS, Perm.EDIT_ASSETS, Perm.MANAGE_PORTAL,
-                       Perm.EDIT_STANDARDS}
+                       Perm.EDIT_STANDARDS, Perm.EDIT_ROADMAPS, Perm.EDIT_BUDGETS}
         | _REVIEW_LEAD
     ),
     Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS, Perm.EDIT_STANDARDS} | {Perm.ANSWER_REVIEWS}),

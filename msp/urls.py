@@ -28,6 +28,7 @@ urlpatterns = [
     path("reviews/", include("alignment.urls")),
     path("reviews/", include("alignment.urls_reports")),
     path("roadmaps/", include("roadmaps.urls")),
+    path("roadmaps/", include("roadmaps.urls_reports")),
     path("budgets/", include("budgets.urls")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),

@@ -251,6 +251,7 @@ API_RESOURCES = {
     "contacts": "contact_id",
     "objectives": "objective_id",
     "assets": "asset_id",
+    "jobs": "job_id",
 }
 
 

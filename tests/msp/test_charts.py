@@ -23,3 +23,51 @@ def test_line_chart_places_points_and_escapes_labels():
 
 def test_line_chart_without_points_says_so():
     assert "No data yet" in line_chart([], title="Empty")
+
+
+def test_stacked_bar_chart_stacks_series_to_exact_heights():
+    from msp.charts import nice_max, stacked_bar_chart
+
+    svg = stacked_bar_chart(["FY2027 Q1", "<Q2>"], [("One-time", [Decimal("100"), Decimal("0")]),
+                                                     ("Recurring & more", [Decimal("50"), Decimal("150")])],
+                            title="Budget <by> quarter", width=300, height=200,
+                            money_format=lambda v: f"${v:,.0f}")
+    root = ElementTree.fromstring(svg)
+    assert (root.attrib["width"], root.attrib["height"], root.attrib["viewBox"]) == ("300", "200", "0 0 300 200")
+    assert "height:auto" not in root.attrib["style"]  # WeasyPrint sizes it by its attributes
+    # Plot: left 72, right 16 -> 212 wide, 2 bands of 106, bars 63.6 wide; top 30, bottom 52 -> 118 high.
+    # Highest bar 150 -> axis to 200 (nice_max), so 1 unit = 0.59 px.
+    bars = [(r.attrib["data-series"], r.attrib["x"], r.attrib["y"], r.attrib["width"], r.attrib["height"])
+            for r in root.findall(f"{SVG}rect") if r.attrib.get("class") == "bar"]
+    assert bars == [
+        ("0", "93.2", "89", "63.6", "59"),  # 100 -> 59 px up from the base line at 148
+        ("1", "93.2", "59.5", "63.6", "29.5"),  # 50 stacked on top: 148 - 59 - 29.5
+        ("1", "199.2", "59.5", "63.6", "88.5"),  # 150 alone in the second band (the zero one-time is not drawn)
+    ]
+    ticks = [t.text for t in root.findall(f"{SVG}text") if t.attrib.get("text-anchor") == "end"]
+    assert ticks == ["$0", "$50", "$100", "$150", "$200"]
+    texts = [t.text for t in root.iter(f"{SVG}text")] + [t.text for t in root.iter(f"{SVG}tspan")]
+    assert {"Budget <by> quarter", "Recurring & more", "FY2027 Q1", "<Q2>"} <= set(texts)
+    assert "&lt;Q2&gt;" in svg
+    assert "<Q2>" not in svg
+    titles = [t.text for t in root.iter(f"{SVG}title")]
+    assert "<Q2> · Recurring & more: $150" in titles
+    assert [nice_max(v) for v in (0, 1, 7, 150, 201, 999, 1000, 12_345)] == [1, 1, 8, 200, 400, 1000, 1000, 20_000]
+
+
+def test_stacked_bar_chart_splits_labels_too_wide_for_their_band():
+    from msp.charts import stacked_bar_chart
+
+    labels = [f"FY{2027 + i // 4} Q{i % 4 + 1}" for i in range(12)]  # 12 bands of 52.7 px on 720
+    root = ElementTree.fromstring(stacked_bar_chart(labels, [("One-time", [1] * 12)], title="Twelve"))
+    lines = [t.text for t in root.iter(f"{SVG}tspan")]
+    assert lines[:4] == ["FY2027", "Q1", "FY2027", "Q2"]
+    assert len(lines) == 24
+
+
+def test_stacked_bar_chart_without_values_says_so():
+    from msp.charts import stacked_bar_chart
+
+    svg = stacked_bar_chart(["Q1", "Q2"], [("One-time", [0, 0])], title="Empty")
+    assert "No data yet" in svg
+    assert "No data yet" in stacked_bar_chart([], [], title="Nothing")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -12,15 +15,18 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
+from django.test import Client as HttpClient
 from django.test import override_settings
 from django_scopes import scope, scopes_disabled
 from pghistory.models import Context, Events
 
 from alignment.models import Answer, Review
+from budgets.models import BudgetLine, BudgetVersion
 from clients import demo
-from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact
+from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact, Document
 from msp.models import Membership, Msp, User
 from msp.roles import Role
+from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import Standard
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +42,9 @@ ROLES = {
     "owner@other.test": ("other", Role.OWNER),
 }
 DEMO_CLIENTS, DEMO_CONTACTS, DEMO_OBJECTIVES, DEMO_ASSETS = 12, 33, 30, 190
+# Roadmaps of the 10 active clients: 7 initiatives each (one from a recommendation, one from a lifecycle
+# suggestion, five from the catalogue) with 12 budget lines (2 + 1 + 9); 5 presented budgets; 1 roadmap PDF.
+INITIATIVES, BUDGET_LINES, LIFECYCLE_DECISIONS, BUDGET_VERSIONS, ROADMAP_DOCUMENTS = 70, 120, 10, 5, 1
 OTHER_CLIENTS, OTHER_CONTACTS, OTHER_ASSETS = 3, 3, 12
 
 
@@ -55,12 +64,24 @@ def seed() -> str:
 
 
 @pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker) -> str:
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, media_root):
+    # The demo's roadmap PDF is a stored file; keep it out of the project's var/media.
+    settings.MEDIA_ROOT = media_root
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker, media_root) -> str:
     """One seed run shared by a class's tests, rolled back after them; each test runs in a savepoint inside it.
 
-    Seeding writes ~300 rows through the services, so running it once per class keeps the suite quick.
+    Seeding writes ~1,000 rows through the services, so running it once per class keeps the suite quick.
     """
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media_root), \
+            transaction.atomic():
         yield seed()
         transaction.set_rollback(True)
 
@@ -74,7 +95,7 @@ def snapshot() -> dict:
         return {
             "counts": {m.__name__: m.objects.count() for m in (
                 User, EmailAddress, Msp, Membership, Client, Contact, BusinessObjective, Asset, ClientAccess,
-                Review, Answer, Standard)},
+                Review, Answer, Standard, Initiative, BudgetLine, LifecycleDecision, BudgetVersion, Document)},
             "answers": list(Answer.objects.order_by("id").values_list("id", "response", "version")),
             "events": Events.objects.count(),
             "contexts": Context.objects.count(),
@@ -92,6 +113,13 @@ def snapshot() -> dict:
                 "updated_at")),
             "accesses": list(ClientAccess.objects.order_by("id").values_list(
                 "id", "token_hash", "accepted_at", "updated_at")),
+            "initiatives": list(Initiative.objects.order_by("id").values_list(
+                "id", "status", "start_quarter", "end_quarter", "version", "decided_at", "updated_at")),
+            "lines": list(BudgetLine.objects.order_by("id").values_list(
+                "id", "start_quarter", "end_quarter", "unit_cost", "rate", "version", "updated_at")),
+            "versions": list(BudgetVersion.objects.order_by("id").values_list("id", "number", "presented_at")),
+            "documents": list(Document.objects.order_by("id").values_list("id", "edition", "checksum",
+                                                                          "published_at")),
         }
 
 
@@ -105,12 +133,18 @@ class TestOneRun:
         assert EmailAddress.objects.count() == 7
         assert EmailAddress.objects.filter(verified=True, primary=True).count() == 7
         with scope(msp=msp("demo")):
+            assert Initiative.objects.count() == INITIATIVES
+            assert BudgetLine.objects.count() == BUDGET_LINES
+            assert LifecycleDecision.objects.count() == LIFECYCLE_DECISIONS
+            assert BudgetVersion.objects.count() == BUDGET_VERSIONS
+            assert Document.objects.filter(kind="roadmap").count() == ROADMAP_DOCUMENTS
             assert Client.objects.count() == DEMO_CLIENTS
             assert Contact.objects.count() == DEMO_CONTACTS
             assert BusinessObjective.objects.count() == DEMO_OBJECTIVES
             assert Asset.objects.count() == DEMO_ASSETS
             assert ClientAccess.objects.count() == 1
         with scope(msp=msp("other")):
+            assert Initiative.objects.count() == BudgetLine.objects.count() == Document.objects.count() == 0
             assert Client.objects.count() == OTHER_CLIENTS
             assert Contact.objects.count() == OTHER_CONTACTS
             assert BusinessObjective.objects.count() == 0
@@ -119,8 +153,9 @@ class TestOneRun:
         library = 2 * (4 + 16 + 84)  # frameworks, categories and standards of the starter library, per MSP
         # 10 active clients x 3 completed reviews + the churned one x 2 + one review in progress
         reviews = 10 * 3 + 2 + 1
+        roadmaps = INITIATIVES + BUDGET_LINES + LIFECYCLE_DECISIONS + BUDGET_VERSIONS + ROADMAP_DOCUMENTS
         total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
-            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews
+            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps
         assert f"Demo data loaded: {total} records created." in seeded
 
     def test_review_history_shows_scores_trends_and_work_in_progress(self, seeded):
@@ -253,6 +288,70 @@ class TestOneRun:
         assert Membership.objects.get(user=user).role == Role.CLIENT
 
 
+    def test_roadmaps_in_every_status_with_budgets_over_three_years(self, seeded):
+        from budgets.selectors import client_budget, client_horizon
+
+        with scope(msp=msp("demo")):
+            statuses = Counter(Initiative.objects.values_list("status", flat=True))
+            assert statuses == {"idea": 18, "proposed": 12, "approved": 8, "declined": 2, "scheduled": 16,
+                                "in_progress": 10, "done": 2, "cancelled": 2}
+            assert not Initiative.objects.exclude(client__status="active").exists()
+            for client in Client.objects.filter(status="active").select_related("msp"):
+                assert Initiative.objects.filter(client=client).count() == 7, client.name
+                assert BudgetLine.objects.filter(client=client).count() == 12, client.name
+                # one made from a recommendation (keeping the link), one accepted from the asset lifecycle
+                assert Initiative.objects.filter(client=client, recommendations__isnull=False).count() == 1
+                accepted = LifecycleDecision.objects.get(client=client)
+                assert accepted.decision == "accepted"
+                assert accepted.initiative.category == "lifecycle"
+                assert accepted.initiative.assets.get() == accepted.asset
+                budget = client_budget(client=client, quarters=client_horizon(client=client))
+                assert all(r.total.price > 0 for r in budget.years.values()), client.name
+                assert budget.total.one_time.price > 0
+                assert budget.total.recurring.price > 0
+                assert budget.total.approved > 0
+            lines = BudgetLine.objects.all()
+            assert set(lines.values_list("kind", flat=True)) == {"one_time", "recurring"}
+            assert set(lines.values_list("pricing", flat=True)) == {"markup", "margin"}
+            assert lines.filter(kind="recurring", end_quarter__isnull=False).exists()
+            versions = list(BudgetVersion.objects.select_related("client").order_by("client__name"))
+            assert [v.client.name for v in versions] == [
+                "Cedar Ridge Veterinary Hospital", "Fox River Precision Machining", "Halstead & Crane LLP",
+                "Kessler Brothers Construction", "Lakeshore Family Dental"]
+            assert all(v.number == 1 and v.snapshot["lines"] and v.presented_by for v in versions)
+
+    def test_lakeshore_awaits_decisions_and_client_downloads_the_roadmap(self, seeded, media_root):
+        karen = User.objects.get(email="client@demo.test")
+        with scope(msp=msp("demo")):
+            lakeshore = Client.objects.get(name="Lakeshore Family Dental")
+            proposed = Initiative.objects.filter(client=lakeshore, status="proposed").order_by("title")
+            assert [i.title for i in proposed] == ["Cloud phone system for the front office",
+                                                   "Managed detection and response on every computer"]
+            assert all(i.proposal_amount > 0 for i in proposed)
+            approved = Initiative.objects.get(client=lakeshore, decided_by=karen)
+            assert (approved.title, approved.status) == ("Second internet line with automatic failover", "approved")
+            assert approved.decision_note
+            document = Document.objects.get(client=lakeshore, kind="roadmap")
+        assert (document.edition, document.content_type) == (1, "application/pdf")
+        assert document.published_at is not None
+        assert document.created_by.email == "vcio@demo.test"
+        portal = HttpClient()
+        portal.force_login(karen, backend="django.contrib.auth.backends.ModelBackend")
+        home = portal.get("/portal/").content.decode()
+        assert document.title in home
+        assert "Managed detection and response on every computer" in home
+        assert "Second internet line with automatic failover" in home  # among the decisions
+        download = portal.get(f"/portal/documents/{document.pk}/download/")
+        assert download.status_code == 200
+        assert hashlib.sha256(download.content).hexdigest() == document.checksum
+        path = media_root / "downloaded.pdf"
+        path.write_bytes(download.content)
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Lakeshore Family Dental" in text
+        assert "Demo MSP" in text
+        assert "Managed detection and response on every computer" in text
+
     def test_other_msp_is_separate(self, seeded):
         with scope(msp=msp("demo")):
             demo_names = set(Client.objects.values_list("name", flat=True))
@@ -266,9 +365,11 @@ class TestOneRun:
 
 
     def test_history_names_who_did_each_change(self, seeded):
-        # The owners set things up; the review history is the work of the TAM and the vCIOs.
+        # The owners set things up; the review history and the roadmaps are the work of the TAM and the vCIOs;
+        # Lakeshore's decision maker approved one initiative in the portal.
         actors = {str(User.objects.get(email=e).pk) for e in (
-            "owner@demo.test", "owner@other.test", "tam@demo.test", "vcio@demo.test", "vcio2@demo.test")}
+            "owner@demo.test", "owner@other.test", "tam@demo.test", "vcio@demo.test", "vcio2@demo.test",
+            "client@demo.test")}
         assert Events.objects.count() > 0
         assert not Events.objects.filter(pgh_context_id__isnull=True).exists()
         named = {c.metadata.get("user") for c in Context.objects.all()}
@@ -296,12 +397,14 @@ class TestOneRun:
 
     def test_rerun_restores_only_what_is_missing(self, seeded):
         with scope(msp=msp("demo")):
-            asset = Asset.objects.get(name="LFD-SRV01")
-            serial = asset.serial
+            # A Lakeshore asset no roadmap refers to (the one its lifecycle replacement names is kept).
+            asset = (Asset.objects.filter(client__name="Lakeshore Family Dental", lifecycle_decisions__isnull=True,
+                                          initiatives__isnull=True).order_by("name").first())
+            name, serial = asset.name, asset.serial
             asset.delete()
         out = seed()
         with scope(msp=msp("demo")):
-            assert Asset.objects.get(name="LFD-SRV01").serial == serial
+            assert Asset.objects.get(name=name).serial == serial
             assert Asset.objects.count() == DEMO_ASSETS
         assert "1 created" in out
 

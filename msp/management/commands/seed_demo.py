@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: two demo MSPs with staff, clients, contacts, objectives, assets and a portal user.
+"""`manage.py seed_demo`: two demo MSPs with staff, clients, contacts, objectives, assets, a portal user,
+review history, and roadmaps and budgets (with a published roadmap PDF for the portal client).
 
 Safe to run again: every row is found by a natural key (email, MSP slug, client name, asset serial...)
 and only created when missing. Nothing is ever updated or deleted, so a second run changes nothing,
@@ -26,6 +27,7 @@ from msp.models import Membership, Msp, User
 from msp.roles import Role
 from msp.services import msp_create
 from msp.tenancy import history
+from roadmaps import demo as roadmaps_demo
 from standards.models import Category, Framework, Standard
 from standards.starter import starter_library_load
 
@@ -66,7 +68,8 @@ USERS = (
 )
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
-          "portal accesses", "frameworks", "categories", "standards", "reviews")
+          "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
+          "lifecycle decisions", "budget versions", "roadmap documents")
 
 
 class Command(BaseCommand):
@@ -95,6 +98,7 @@ class Command(BaseCommand):
                         demo.demo_portal_access_ensure(tally, msp=msp, user=users[demo.PORTAL_EMAIL], actor=owner)
                         alignment_demo.demo_reviews_seed(tally, clients=clients, tam=users["tam@demo.test"],
                                                          vcios=vcios, today=today)
+                        roadmaps_demo.demo_roadmaps_seed(tally, clients=clients, vcios=vcios, today=today)
                     else:
                         demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
         self._report(tally)

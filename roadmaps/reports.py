@@ -1,0 +1,461 @@
+"""The roadmap PDF: a client-facing document of the three-year plan, stored as a client document.
+
+`roadmap_report_data` gathers everything the report shows as plain values (the 12 quarters from the
+client's current fiscal quarter, its initiatives and the budget rollups of budgets.selectors);
+`roadmap_report_pdf` renders it through msp.pdf (WeasyPrint, data: URLs only, user text escaped by the
+template engine and by `timeline_chart`). `roadmap_report_enqueue` starts the rendering as a background
+job, `roadmap_report_run` is the job's body (roadmaps.tasks), and `roadmap_report_make` renders and
+stores in one go (the demo seed). See docs/roadmap-pdf.md.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from clients.choices import DocumentKind
+from clients.documents import document_create, document_publish
+from clients.models import Client, Document
+from msp.jobs import job_create, job_fail, job_progress, job_start, job_succeed
+from msp.models import Job, Msp, User
+from msp.money import format_money, quantize
+from msp.pdf import render_pdf
+from msp.quarters import Quarter
+from msp.tenancy import delay_on_commit
+
+from .choices import InitiativeStatus
+from .models import Initiative
+
+JOB_KIND = "roadmap_report"
+TEMPLATE = "reports/roadmap_report.html"
+ARCHIVED_CLIENT = "This client is archived; restore it before making documents."
+# Declined and cancelled initiatives are counted in the summary but are not part of the plan shown.
+NOT_IN_PLAN = (InitiativeStatus.DECLINED, InitiativeStatus.CANCELLED)
+PLAN_STATUSES = tuple(s for s in InitiativeStatus.values if s not in NOT_IN_PLAN)
+BIGGEST_ITEMS = 5
+ZERO = Decimal("0.00")
+
+
+# --- the timeline chart ---------------------------------------------------------------------------------
+
+STATUS_COLOURS = {
+    InitiativeStatus.IDEA: "#adb5bd",
+    InitiativeStatus.PROPOSED: "#fd7e14",
+    InitiativeStatus.APPROVED: "#198754",
+    InitiativeStatus.DECLINED: "#dc3545",
+    InitiativeStatus.SCHEDULED: "#0d6efd",
+    InitiativeStatus.IN_PROGRESS: "#6f42c1",
+    InitiativeStatus.DONE: "#20c997",
+    InitiativeStatus.CANCELLED: "#6c757d",
+}
+# Rows per chart: more than this would not fit on one A4 page, so the timeline continues in a second chart.
+TIMELINE_ROWS_PER_CHART = 30
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    """One initiative on the timeline: its label, first column (0-based quarter index) and width in quarters."""
+
+    label: str
+    column: int
+    span: int
+    status: str
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def timeline_chart(bars: list[TimelineBar], quarters: list[Quarter], *, title: str,
+                   width_mm: float = 168) -> SafeString:
+    """A Gantt-like SVG: one row per initiative, a bar across the quarters it spans, the quarter columns
+    grouped under their fiscal years. Every text is escaped here; the size is given in millimetres so
+    WeasyPrint and browsers draw it the same."""
+    width, left, right = 760, 212, 8
+    title_h, fy_h, q_h, row_h, legend_h = 24, 18, 16, 20, 26
+    columns = max(len(quarters), 1)
+    col_w = (width - left - right) / columns
+    top = title_h + fy_h + q_h
+    height = top + max(len(bars), 1) * row_h + 6 + legend_h
+    height_mm = width_mm * height / width
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{_n(width_mm)}mm" '
+        f'height="{_n(height_mm)}mm" role="img" aria-label="{escape(title)}" class="chart timeline" '
+        f'style="font-family:DejaVu Sans,Arial,sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="15" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
+    ]
+
+    def x(col: float) -> float:
+        return left + col * col_w
+
+    # Fiscal-year bands: a shaded header over their quarters, a stronger line where a year starts.
+    groups: list[tuple[int, int, int]] = []  # (fiscal year, first column, count)
+    for i, q in enumerate(quarters):
+        if groups and groups[-1][0] == q.fiscal_year:
+            fy, first, count = groups[-1]
+            groups[-1] = (fy, first, count + 1)
+        else:
+            groups.append((q.fiscal_year, i, 1))
+    bottom = top + max(len(bars), 1) * row_h
+    for index, (fy, first, count) in enumerate(groups):
+        fill = "#e7f1ff" if index % 2 == 0 else "#f8f9fa"
+        parts.append(f'<rect x="{_n(x(first))}" y="{title_h}" width="{_n(count * col_w)}" height="{fy_h}" '
+                     f'fill="{fill}" stroke="#dee2e6" stroke-width="0.5"/>')
+        parts.append(f'<text x="{_n(x(first) + count * col_w / 2)}" y="{title_h + 13}" font-size="12" '
+                     f'font-weight="bold" text-anchor="middle" fill="#212529">FY{fy}</text>')
+        parts.append(f'<line x1="{_n(x(first))}" y1="{title_h}" x2="{_n(x(first))}" y2="{bottom}" '
+                     'stroke="#6c757d" stroke-width="1"/>')
+    for i, q in enumerate(quarters):
+        parts.append(f'<text x="{_n(x(i) + col_w / 2)}" y="{title_h + fy_h + 12}" font-size="10.5" '
+                     f'text-anchor="middle" fill="#495057">Q{q.number}</text>')
+        if i and quarters[i - 1].fiscal_year == q.fiscal_year:
+            parts.append(f'<line x1="{_n(x(i))}" y1="{title_h + fy_h}" x2="{_n(x(i))}" y2="{bottom}" '
+                         'stroke="#dee2e6" stroke-width="0.75"/>')
+    parts.append(f'<line x1="{_n(x(columns))}" y1="{title_h}" x2="{_n(x(columns))}" y2="{bottom}" '
+                 'stroke="#6c757d" stroke-width="1"/>')
+    parts.append(f'<line x1="0" y1="{top}" x2="{_n(x(columns))}" y2="{top}" stroke="#adb5bd" stroke-width="1"/>')
+    for row, bar in enumerate(bars):
+        y = top + row * row_h
+        if row % 2:
+            parts.append(f'<rect x="0" y="{y}" width="{_n(left - 4)}" height="{row_h}" fill="#f8f9fa"/>')
+        parts.append(f'<text x="2" y="{y + 14}" font-size="11" fill="#212529">'
+                     f"{escape(_clip(bar.label, 32))}</text>")
+        colour = STATUS_COLOURS.get(bar.status, "#6c757d")
+        parts.append(f'<rect x="{_n(x(bar.column) + 2)}" y="{y + 3}" width="{_n(bar.span * col_w - 4)}" '
+                     f'height="{row_h - 6}" rx="3" fill="{colour}"><title>{escape(bar.label)}</title></rect>')
+    if not bars:
+        parts.append(f'<text x="{_n(x(columns / 2))}" y="{top + 13}" font-size="10" text-anchor="middle" '
+                     'fill="#6c757d">Nothing is planned in these quarters yet.</text>')
+    # Legend: the statuses that appear, in their usual order.
+    present = [s for s in InitiativeStatus if any(b.status == s for b in bars)]
+    lx, ly = 0.0, bottom + 6 + 14
+    for status in present:
+        parts.append(f'<rect x="{_n(lx)}" y="{ly - 9}" width="10" height="10" rx="2" '
+                     f'fill="{STATUS_COLOURS[status]}"/>')
+        parts.append(f'<text x="{_n(lx + 14)}" y="{ly}" font-size="9.5" fill="#495057">{escape(status.label)}</text>')
+        lx += 24 + 6.2 * len(status.label)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+# --- what the report shows ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InitiativeCost:
+    """An initiative's price to the client over the plan: its one-time lines, the monthly amount of its
+    recurring lines, and everything it costs inside the 12 quarters (recurring months included)."""
+
+    one_time: Decimal = ZERO
+    monthly: Decimal = ZERO
+    plan: Decimal = ZERO
+
+
+def initiative_costs(budget) -> dict:
+    """{initiative id: InitiativeCost} from a budgets.selectors.Budget (lines outside its quarters ignored).
+
+    Declined and cancelled initiatives keep their costs here (the budget's totals leave them out)."""
+    one_time: dict = {}
+    monthly: dict = {}
+    for line in [*budget.lines, *budget.excluded]:
+        if line.initiative_id is None or not line.horizon_total:
+            continue
+        if line.kind == "one_time":
+            one_time[line.initiative_id] = one_time.get(line.initiative_id, ZERO) + line.horizon_total.price
+        else:
+            monthly[line.initiative_id] = monthly.get(line.initiative_id, ZERO) + quantize(
+                Decimal(line.quantity) * line.unit_price)
+    return {pk: InitiativeCost(one_time=quantize(one_time.get(pk, ZERO)), monthly=quantize(monthly.get(pk, ZERO)),
+                               plan=quantize(amount.price))
+            for pk, amount in budget.by_initiative.items()}
+
+
+@dataclass(frozen=True)
+class InitiativeRow:
+    """An initiative as the report lists it; `one_time` and `monthly` are empty when it has none."""
+
+    title: str
+    description: str
+    status: str
+    status_label: str
+    category: str
+    when: str
+    one_time: str
+    monthly: str
+    price: str
+    plan_price: Decimal
+    answers: list[str]
+
+
+@dataclass(frozen=True)
+class QuarterSection:
+    label: str
+    start: date
+    end: date
+    initiatives: list[InitiativeRow]
+    one_time: str
+    recurring: str
+    total: str
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    label: str
+    one_time: str
+    recurring: str
+    total: str
+
+
+@dataclass(frozen=True)
+class FiscalYearTable:
+    label: str
+    rows: list[MoneyRow]
+    total: MoneyRow
+
+
+@dataclass(frozen=True)
+class RoadmapReport:
+    msp_name: str
+    client_name: str
+    vcio_name: str
+    generated_on: date
+    first_label: str
+    last_label: str
+    first_day: date
+    last_day: date
+    initiative_count: int
+    status_counts: list[tuple[str, int]]
+    one_time_total: str
+    recurring_total: str
+    grand_total: str
+    monthly_at_end: str
+    approved_total: str
+    proposed_total: str
+    biggest: list[InitiativeRow]
+    timeline_charts: list[SafeString]
+    quarters: list[QuarterSection]
+    backlog: list[InitiativeRow]
+    fiscal_years: list[FiscalYearTable]
+
+
+def _local_today(msp: Msp) -> date:
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(msp.time_zone))
+
+
+def _names(items: list[str], limit: int = 4) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+def answers_of(initiative: Initiative) -> list[str]:
+    """What an initiative answers, in words: its recommendations, business objectives and assets (from the
+    prefetched links of roadmaps.selectors.client_initiatives)."""
+    out = [f"Recommendation: {r.title}" for r in initiative.recommendations.all()]
+    out += [f"Business objective: {o.title}" for o in initiative.objectives.all()]
+    assets = [a.name for a in initiative.assets.all()]
+    if assets:
+        out.append(("Asset: " if len(assets) == 1 else "Assets: ") + _names(assets))
+    return out
+
+
+def _row(initiative: Initiative, when: str, cost: InitiativeCost, currency: str) -> InitiativeRow:
+    return InitiativeRow(
+        title=initiative.title, description=initiative.description.strip(), status=initiative.status,
+        status_label=initiative.get_status_display(), category=initiative.get_category_display(), when=when,
+        one_time=format_money(cost.one_time, currency) if cost.one_time else "",
+        monthly=format_money(cost.monthly, currency) if cost.monthly else "",
+        price=format_money(cost.plan, currency), plan_price=cost.plan, answers=answers_of(initiative))
+
+
+def _money_row(label: str, rollup, currency: str) -> MoneyRow:
+    return MoneyRow(label=label, one_time=format_money(rollup.one_time.price, currency),
+                    recurring=format_money(rollup.recurring.price, currency),
+                    total=format_money(rollup.total.price, currency))
+
+
+def roadmap_report_data(*, client: Client, today: date | None = None) -> RoadmapReport:
+    """Everything the roadmap PDF shows, as plain values: the 12 quarters from the client's current fiscal
+    quarter. The budget figures are budgets.selectors.client_budget's, prices to the client."""
+    from budgets.selectors import client_budget, client_horizon  # budgets builds on roadmaps
+
+    from .selectors import roadmap_board
+
+    msp = client.msp
+    currency = msp.currency
+    quarters = client_horizon(client=client, today=today)
+    budget = client_budget(client=client, quarters=quarters)
+    costs = initiative_costs(budget)
+    board = roadmap_board(client=client, quarters=quarters)
+    none = InitiativeCost()
+
+    placed = [p for p in board.placements if p.initiative.status in PLAN_STATUSES]
+    backlog = [i for i in board.backlog if i.status in PLAN_STATUSES]
+    counted = [p.initiative for p in board.placements] + list(board.backlog)
+    by_status = Counter(i.status for i in counted)
+    status_counts = [(s.label, by_status[s]) for s in InitiativeStatus if by_status[s]]
+
+    rows = {p.initiative.pk: _row(p.initiative, p.label, costs.get(p.initiative.pk, none), currency) for p in placed}
+    backlog_rows = [_row(i, "Not scheduled yet", costs.get(i.pk, none), currency) for i in backlog]
+    sections = []
+    for index, q in enumerate(quarters):
+        starting = [rows[p.initiative.pk] for p in board.columns[index] if p.initiative.pk in rows]
+        if not starting:
+            continue
+        rollup = budget.quarters[q]
+        sections.append(QuarterSection(
+            label=q.label, start=q.start, end=q.end, initiatives=starting,
+            one_time=format_money(rollup.one_time.price, currency),
+            recurring=format_money(rollup.recurring.price, currency),
+            total=format_money(rollup.total.price, currency)))
+    bars = [TimelineBar(label=p.initiative.title, column=p.column, span=p.span, status=p.initiative.status)
+            for p in placed]
+    chunks = [bars[i:i + TIMELINE_ROWS_PER_CHART] for i in range(0, len(bars), TIMELINE_ROWS_PER_CHART)] or [[]]
+    charts = [timeline_chart(chunk, quarters, title="Roadmap timeline" + (
+        f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else "")) for n, chunk in enumerate(chunks)]
+    candidates = [r for r in [*rows.values(), *backlog_rows] if r.plan_price > 0]
+    biggest = sorted(candidates, key=lambda r: (-r.plan_price, r.title))[:BIGGEST_ITEMS]
+
+    fiscal_years = []
+    for label, rollup in budget.years.items():
+        fy_rows = [_money_row(q.label, budget.quarters[q], currency) for q in quarters
+                   if f"FY{q.fiscal_year}" == label]
+        fiscal_years.append(FiscalYearTable(label=label, rows=fy_rows, total=_money_row(f"{label} total", rollup,
+                                                                                        currency)))
+    last = quarters[-1]
+    total = budget.total
+    return RoadmapReport(
+        msp_name=msp.name,
+        client_name=client.name,
+        vcio_name=client.vcio.display_name if client.vcio else "",
+        generated_on=today or _local_today(msp),
+        first_label=quarters[0].label,
+        last_label=last.label,
+        first_day=quarters[0].start,
+        last_day=last.end,
+        initiative_count=len(counted),
+        status_counts=status_counts,
+        one_time_total=format_money(total.one_time.price, currency),
+        recurring_total=format_money(total.recurring.price, currency),
+        grand_total=format_money(total.total.price, currency),
+        monthly_at_end=format_money(budget.quarters[last].recurring.price / 3, currency),
+        approved_total=format_money(total.approved, currency) if total.approved else "",
+        proposed_total=format_money(total.proposed, currency) if total.proposed else "",
+        biggest=biggest,
+        timeline_charts=charts,
+        quarters=sections,
+        backlog=backlog_rows,
+        fiscal_years=fiscal_years,
+    )
+
+
+def roadmap_report_pdf(*, client: Client, today: date | None = None) -> bytes:
+    return render_pdf(TEMPLATE, {"report": roadmap_report_data(client=client, today=today)})
+
+
+def report_title(client: Client, today: date | None = None) -> str:
+    day = today or _local_today(client.msp)
+    return f"Technology roadmap and budget ({day.isoformat()})"
+
+
+# --- storing, and the background job ----------------------------------------------------------------------
+
+
+def _check_client(client: Client) -> None:
+    if client.is_archived:
+        raise ValidationError(ARCHIVED_CLIENT)
+
+
+@transaction.atomic
+def roadmap_report_store(*, client: Client, content: bytes, actor: User | None, publish: bool,
+                         source_id=None, today: date | None = None) -> Document:
+    """Store a rendered roadmap as the client's next `roadmap` document (published when asked)."""
+    document = document_create(client=client, kind=DocumentKind.ROADMAP, title=report_title(client, today),
+                               content=content, content_type="application/pdf", actor=actor, source_id=source_id)
+    if publish:
+        document = document_publish(document=document, actor=actor)
+    return document
+
+
+def roadmap_report_make(*, client: Client, actor: User | None, publish: bool, today: date | None = None) -> Document:
+    """Render and store in one go, in the caller's process (the demo seed); pages use the background job."""
+    _check_client(client)
+    content = roadmap_report_pdf(client=client, today=today)
+    return roadmap_report_store(client=client, content=content, actor=actor, publish=publish, today=today)
+
+
+@transaction.atomic
+def roadmap_report_enqueue(*, client: Client, actor: User, publish: bool = False) -> Job:
+    """Queue the rendering of the client's roadmap PDF; the job page (or GET /api/v1/jobs/{id}/) follows it."""
+    from .tasks import render_roadmap_report  # tasks imports this module
+
+    _check_client(client)
+    job = job_create(
+        msp=client.msp, kind=JOB_KIND, title=f"Roadmap PDF: {client.name}"[:200], created_by=actor,
+        subject_id=client.pk, subject_label=f"{client.name} documents"[:200],
+        subject_url=reverse("client_documents", kwargs={"client_id": client.pk}),
+        message="Waiting for a worker to render the roadmap…",
+    )
+    delay_on_commit(render_roadmap_report, job_id=str(job.pk), client_id=str(client.pk),
+                    actor_id=actor.pk if actor else None, publish=bool(publish), msp_id=str(client.msp_id))
+    return job
+
+
+STEPS = 3
+
+
+def roadmap_report_run(*, job_id, client_id, actor_id: int | None, publish: bool) -> Job | None:
+    """The job's body, in a worker: gather, render, store (and publish). None when the job was not queued.
+
+    The document's `source_id` is the job's id, so the job (and GET /api/v1/jobs/{id}/) leads to it."""
+    job = job_start(job_id=job_id, message="Gathering the roadmap and budget…")
+    if job is None:
+        return None
+    try:
+        client = Client.objects.select_related("msp", "vcio").filter(pk=client_id).first()
+        if client is None:
+            return job_fail(job=job, message="No roadmap was made.", errors=["The client no longer exists."])
+        _check_client(client)
+        actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+        job_progress(job=job, done=1, total=STEPS, message="Rendering the PDF…")
+        content = roadmap_report_pdf(client=client)
+        job_progress(job=job, done=2, total=STEPS, message="Storing the document…")
+        document = roadmap_report_store(client=client, content=content, actor=actor, publish=publish,
+                                        source_id=job.pk)
+    except ValidationError as exc:
+        return job_fail(job=job, message="No roadmap was made.", errors=exc.messages)
+    except Exception:
+        job_fail(job=job, message="The roadmap could not be made because of an unexpected error. "
+                                  "Nothing was stored.")
+        raise
+    published = document.published_at is not None
+    return job_succeed(
+        job=job,
+        message=f"The roadmap is ready: edition {document.edition}, "
+                + ("published to the client's portal." if published else "not published (publish it from the "
+                                                                          "client's documents)."),
+        result={"document": str(document), "edition": document.edition, "size": f"{document.size} bytes",
+                "published": "yes" if published else "no"},
+    )
+
+
+def job_document(job: Job) -> Document | None:
+    """The document a roadmap job made (None while it runs, when it failed, or for another kind of job)."""
+    if job.kind != JOB_KIND:
+        return None
+    return Document.objects.filter(source_id=job.pk, kind=DocumentKind.ROADMAP).first()
