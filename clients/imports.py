@@ -11,7 +11,6 @@ The column set and behaviour are documented in docs/asset-import.md.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -24,6 +23,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from msp.csvfiles import ImportFileError, decode_csv
+from msp.csvfiles import delimiter as _delimiter
+from msp.csvfiles import header_key as _header_key
 from msp.jobs import ProgressReporter, job_create, job_fail, job_progress, job_start, job_succeed
 from msp.models import Job, User
 from msp.tenancy import StaleVersionError, delay_on_commit
@@ -45,7 +47,6 @@ MAX_COST = Decimal("9999999999.99")  # Asset.replacement_cost: 12 digits, 2 of t
 CENT = Decimal("0.01")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_UTF8_BOM = b"\xef\xbb\xbf"
 
 TEMPLATE_ROWS = (
     ("FW-01", "firewall", "Fortinet", "FortiGate 60F", "FGT60FTK2109ABCD", "2022-03-15", "2025-03-15",
@@ -53,10 +54,6 @@ TEMPLATE_ROWS = (
     ("Reception PC", "Workstation", "Dell", "OptiPlex 7010", "7XK2LM3", "6/1/2023", "6/1/2026", "", "5",
      "$1,100.00", "In service"),
 )
-
-
-class ImportFileError(Exception):
-    """The upload as a whole cannot be read (encoding, binary content)."""
 
 
 @dataclass(frozen=True)
@@ -120,33 +117,6 @@ class ParseResult:
         """What the preview showed, as JSON: the rows that update an asset, by row number, with the asset's
         id and version. Every other row creates one. The apply step refuses rows whose action changed."""
         return {str(r.number): [str(r.asset_id), r.asset_version] for r in self.rows if r.asset_id}
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 text of an upload (a byte-order mark is allowed and dropped), or ImportFileError."""
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError("This is a spreadsheet workbook, not a CSV file. "
-                              "In Excel use File › Save As › CSV UTF-8, then upload that file.")
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(f"The file is not UTF-8 text (first bad byte on line {line}). "
-                              "Save it as “CSV UTF-8” and upload it again.") from exc
-    if "\x00" in text:
-        raise ImportFileError("The file contains binary data; upload a CSV text file.")
-    return text
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _header_key(name: str) -> str:
-    """Header names match case-insensitively; spaces and hyphens count as underscores."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
 def _choice(value: str, choices) -> str | None:
@@ -236,15 +206,6 @@ def _display(column: str, value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def _delimiter(first_line: str) -> str:
-    # Excel in some locales writes semicolons; a header line tells which one the file uses.
-    if "," not in first_line:
-        for candidate in (";", "\t"):
-            if candidate in first_line:
-                return candidate
-    return ","
 
 
 def _check_header(header: list[str]) -> tuple[list[str | None], list[RowError]]:

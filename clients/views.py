@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from msp.csvfiles import text_digest
 from msp.permissions import require_perm
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
@@ -362,7 +363,7 @@ def asset_import(request, client_id):
             text = form.cleaned_data["file"]
             result = imports.asset_import_preview(client=client, content=text)
             if result.ok:
-                pending = {"digest": imports.text_digest(text), "text": text,
+                pending = {"digest": text_digest(text), "text": text,
                            "name": request.FILES["file"].name, "plan": result.plan()}
                 request.session[key] = pending
             else:

@@ -13,7 +13,6 @@ apostrophe, which spreadsheets hide and this import removes again; so the round 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -25,6 +24,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
+from msp.csvfiles import ImportFileError, decode_csv
+from msp.csvfiles import delimiter as _delimiter
+from msp.csvfiles import header_key as _header_key
 from msp.models import Msp, User
 from msp.tenancy import StaleVersionError
 
@@ -43,12 +45,7 @@ MAX_LENGTHS = {"category": 100, "name": 150, "reference_url": 500}
 FRAMEWORK_CODE_MAX = 30
 _FORMULA_STARTS = ("=", "+", "-", "@", "'")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_UTF8_BOM = b"\xef\xbb\xbf"
 _url = URLValidator(schemes=["http", "https"])
-
-
-class ImportFileError(Exception):
-    """The upload as a whole cannot be read (encoding, binary content)."""
 
 
 @dataclass(frozen=True)
@@ -182,42 +179,6 @@ def export_csv(standards: Iterable[Standard] | None = None) -> str:
 
 
 # --- reading a file ------------------------------------------------------------------------------------
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 text of an upload (a byte-order mark is allowed and dropped), or ImportFileError."""
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError("This is a spreadsheet workbook, not a CSV file. "
-                              "In Excel use File › Save As › CSV UTF-8, then upload that file.")
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(f"The file is not UTF-8 text (first bad byte on line {line}). "
-                              "Save it as “CSV UTF-8” and upload it again.") from exc
-    if "\x00" in text:
-        raise ImportFileError("The file contains binary data; upload a CSV text file.")
-    return text
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _header_key(name: str) -> str:
-    """Header names match case-insensitively; spaces and hyphens count as underscores."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
-
-
-def _delimiter(first_line: str) -> str:
-    # Excel in some locales writes semicolons; the header line tells which one the file uses.
-    if "," not in first_line:
-        for candidate in (";", "\t"):
-            if candidate in first_line:
-                return candidate
-    return ","
 
 
 def _choice(value: str, choices, what: str) -> str:

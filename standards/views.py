@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from msp.csvfiles import text_digest
 from msp.permissions import require_perm
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
@@ -407,7 +408,7 @@ def standard_import(request):
             text = form.cleaned_data["file"]
             result = csv_io.library_import_preview(msp=request.msp, content=text)
             if result.ok:
-                pending = {"digest": csv_io.text_digest(text), "text": text, "name": request.FILES["file"].name,
+                pending = {"digest": text_digest(text), "text": text, "name": request.FILES["file"].name,
                            "plan": result.plan()}
                 request.session[_import_key(request)] = pending
     return render(request, "standards/import.html", {

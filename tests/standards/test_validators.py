@@ -11,7 +11,7 @@ from standards.validators import validate_yes_no_question
     "Has the firewall firmware been updated in the last 90 days?",
 ])
 def test_yes_no_questions_pass(text):
-    validate_yes_no_question(text)
+    assert validate_yes_no_question(text) is None
 
 
 @pytest.mark.parametrize(("text", "code"), [
