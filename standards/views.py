@@ -217,28 +217,36 @@ def standard_starter_load(request):
 # --- categories ----------------------------------------------------------------------------------------
 
 
-@require_perm(Perm.VIEW_STANDARDS)
-def category_list(request):
+def _list_with_create(request, *, form_class, create, rows, template: str, plural: str, done):
+    """A list of live and archived rows with an "add" form above it (categories, frameworks)."""
     can_edit = can(request.role, Perm.EDIT_STANDARDS)
-    form = CategoryForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Your role does not allow this.")
         if form.is_valid():
             try:
-                category = services.category_create(msp=request.msp, actor=request.user, **form.service_fields())
+                obj = create(msp=request.msp, actor=request.user, **form.service_fields())
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, f"Category “{category.name}” added at the end of the list.")
-                return redirect("category_list")
-    categories = list(selectors.category_list(include_archived=True))
-    return render(request, "standards/categories.html", {
+                messages.success(request, done(obj))
+                return redirect(request.resolver_match.url_name)
+    rows = list(rows)
+    return render(request, template, {
         "form": form,
-        "categories": [c for c in categories if c.archived_at is None],
-        "archived": [c for c in categories if c.archived_at is not None],
+        plural: [r for r in rows if r.archived_at is None],
+        "archived": [r for r in rows if r.archived_at is not None],
         "can_edit": can_edit,
     })
+
+
+@require_perm(Perm.VIEW_STANDARDS)
+def category_list(request):
+    return _list_with_create(
+        request, form_class=CategoryForm, create=services.category_create,
+        rows=selectors.category_list(include_archived=True), template="standards/categories.html",
+        plural="categories", done=lambda c: f"Category “{c.name}” added at the end of the list.")
 
 
 @require_perm(Perm.EDIT_STANDARDS)
@@ -299,26 +307,10 @@ def category_move(request, category_id):
 
 @require_perm(Perm.VIEW_STANDARDS)
 def framework_list(request):
-    can_edit = can(request.role, Perm.EDIT_STANDARDS)
-    form = FrameworkForm(request.POST or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Your role does not allow this.")
-        if form.is_valid():
-            try:
-                framework = services.framework_create(msp=request.msp, actor=request.user, **form.service_fields())
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, f"Framework “{framework.code}” added.")
-                return redirect("framework_list")
-    frameworks = list(selectors.framework_list(include_archived=True))
-    return render(request, "standards/frameworks.html", {
-        "form": form,
-        "frameworks": [fw for fw in frameworks if fw.archived_at is None],
-        "archived": [fw for fw in frameworks if fw.archived_at is not None],
-        "can_edit": can_edit,
-    })
+    return _list_with_create(
+        request, form_class=FrameworkForm, create=services.framework_create,
+        rows=selectors.framework_list(include_archived=True), template="standards/frameworks.html",
+        plural="frameworks", done=lambda fw: f"Framework “{fw.code}” added.")
 
 
 @require_perm(Perm.EDIT_STANDARDS)
