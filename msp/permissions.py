@@ -11,6 +11,18 @@ from django.shortcuts import redirect
 
 from .roles import can, is_staff_role
 
+# Every routed view carries the permission it needs in this attribute (deny by default: a view without
+# one refuses everyone). Its value is a `msp.roles.Perm` name, or one of the two markers below.
+ROUTE_PERMISSION = "route_permission"
+PUBLIC = "public"  # no tenant data: sign-in pages, health, invitation links, the API description
+SIGNED_IN = "signed_in"  # any signed-in person acting on their own account (create or switch a workspace)
+
+
+def declare_permission(view, perm: str):
+    """Record on `view` the permission its route needs; returns the view."""
+    setattr(view, ROUTE_PERMISSION, perm)
+    return view
+
 
 def _gate(request):
     """None when the request may go on to a staff page, else the response to give."""
