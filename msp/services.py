@@ -111,13 +111,25 @@ def queue_email(*, msp: Msp, to: str, subject: str, template: str, context: dict
 
 @transaction.atomic
 def invitation_create(*, msp: Msp, email: str, role: str, actor: User) -> tuple[Invitation, str]:
-    """Invite someone to the MSP's staff. Returns the invitation and the one-time link."""
+    """Invite someone to the MSP's staff. Returns the invitation and the one-time link.
+
+    Inviting a pending email again with the same role sends a new link (the old one stops working);
+    with another role it is refused, so the role the first email named never changes silently."""
     email = email.strip().lower()
     if role not in {r.value for r in Role if r != Role.CLIENT}:
         raise ValidationError({"role": "Choose owner, vCIO, TAM or viewer."})
     if Membership.objects.filter(msp=msp, user__email__iexact=email, removed_at__isnull=True).exists():
         raise ValidationError({"email": f"{email} is already a member of {msp.name}."})
-    Invitation.objects.pending().filter(msp=msp, email=email).update(revoked_at=timezone.now())
+    pending = list(Invitation.objects.pending().select_for_update().filter(msp=msp, email=email))
+    for earlier in pending:
+        if earlier.role != role:
+            # Inviting again with another role would quietly change what the first email promised.
+            raise ValidationError({"role": (
+                f"{email} already has a pending invitation as {earlier.get_role_display()}. Withdraw it "
+                f"first to invite them as {Role(role).label}, or invite them as {earlier.get_role_display()} "
+                "to send the link again.")})
+    # The same invitation again: a fresh link replaces the old one, which stops working.
+    Invitation.objects.filter(pk__in=[p.pk for p in pending]).update(revoked_at=timezone.now())
     raw = new_secret()
     with history(actor):
         invitation = Invitation(msp=msp, email=email, role=role, token_hash=hash_secret(raw), invited_by=actor,

@@ -135,6 +135,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "msp.forms.WorkspaceSignupForm"
 ACCOUNT_ADAPTER = "msp.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Adding or changing an email asks for the password again (as do MFA changes, API tokens and members).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

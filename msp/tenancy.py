@@ -108,6 +108,14 @@ def resolve_membership(request) -> Membership | None:
     return memberships[0]
 
 
+API_PREFIX = "/api/"
+
+
+def is_api_path(path: str) -> bool:
+    """True for the paths where an API token is a credential."""
+    return path.startswith(API_PREFIX)
+
+
 class TenantMiddleware:
     """Sets request.msp / request.membership / request.role and opens the tenant scope."""
 
@@ -116,8 +124,11 @@ class TenantMiddleware:
 
     def __call__(self, request):
         request.api_token = None
+        request.api_token_rejected = False
         header = request.META.get("HTTP_AUTHORIZATION", "")
-        if header.startswith("Bearer "):
+        # An API token is an API credential and nothing more: anywhere but under /api/ the header is
+        # ignored, so a token can never act as a web login (change the email, mint tokens, invite people).
+        if header.startswith("Bearer ") and is_api_path(request.path_info):
             token = api_token_from_header(header)
             request.api_token = token
             request.api_token_rejected = token is None

@@ -17,6 +17,7 @@ from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, RoleForm
 from .invitations import accept_flow, accept_staff_invitation
 from .models import ApiToken, Invitation, Job, Membership
 from .permissions import require_perm, staff_required
+from .reauth import recent_login_required
 from .roles import Perm, Role
 from .tenancy import SESSION_KEY, StaleVersionError, active_memberships, get_in_scope
 
@@ -90,16 +91,20 @@ def workspace_settings(request):
 
 
 @require_perm(Perm.MANAGE_MEMBERS)
+@recent_login_required
 def member_list(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        again = Invitation.objects.pending().filter(msp=request.msp, email=email).exists()
         try:
-            _, link = services.invitation_create(msp=request.msp, email=form.cleaned_data["email"],
-                                                 role=form.cleaned_data["role"], actor=request.user)
+            services.invitation_create(msp=request.msp, email=email, role=form.cleaned_data["role"],
+                                       actor=request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(request, f"Invitation sent again to {email}; the earlier link no longer works."
+                             if again else f"Invitation sent to {email}.")
             return redirect("member_list")
     members = (
         Membership.objects.filter(msp=request.msp, removed_at__isnull=True)
@@ -128,6 +133,7 @@ def _staff_membership(request, membership_id) -> Membership:
 
 @require_perm(Perm.MANAGE_MEMBERS)
 @require_POST
+@recent_login_required
 def member_role(request, membership_id):
     membership = _staff_membership(request, membership_id)
     form = RoleForm(request.POST)
@@ -145,6 +151,7 @@ def member_role(request, membership_id):
 
 @require_perm(Perm.MANAGE_MEMBERS)
 @require_POST
+@recent_login_required
 def member_remove(request, membership_id):
     membership = _staff_membership(request, membership_id)
     try:
@@ -158,6 +165,7 @@ def member_remove(request, membership_id):
 
 @require_perm(Perm.MANAGE_MEMBERS)
 @require_POST
+@recent_login_required
 def invitation_revoke(request, invitation_id):
     invitation = Invitation.objects.pending().filter(pk=invitation_id, msp=request.msp).first()
     if invitation is None:
@@ -185,6 +193,7 @@ def invitation_accept(request, token: str):
 
 
 @staff_required
+@recent_login_required
 def api_token_list(request):
     form = ApiTokenForm(request.POST or None)
     new_token = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -66,13 +67,25 @@ def other_tenant(db) -> Tenant:
     return build_tenant("Bravo", "bravo")
 
 
+def confirm_password(c: HttpClient, user) -> None:
+    """Record in the test client's session that `user` just re-entered their password (allauth's record)."""
+    session = c.session
+    session["account_authentication_methods_user"] = str(user.pk)
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}]
+    session.save()
+
+
 @pytest.fixture
 def login():
-    """login(user) -> a Django test client signed in as that user."""
+    """login(user) -> a Django test client signed in as that user, who confirmed the password just now
+    (so account-changing pages do not ask again); `recent=False` for a session that did not."""
 
-    def _login(user) -> HttpClient:
+    def _login(user, *, recent: bool = True) -> HttpClient:
         c = HttpClient()
         c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        if recent:
+            confirm_password(c, user)
         return c
 
     return _login

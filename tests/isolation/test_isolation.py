@@ -33,7 +33,7 @@ from msp.services import api_token_create, invitation_create
 from roadmaps.models import Initiative
 from standards.models import StandardRevision
 from tests import factories as f
-from tests.conftest import build_tenant
+from tests.conftest import build_tenant, confirm_password
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,7 @@ def sessions(attackers):
     for name, user in attackers.items():
         c = HttpClient()
         c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        confirm_password(c, user)  # the strongest attacker: a session that just re-entered its password
         out[name] = c
     return out
 

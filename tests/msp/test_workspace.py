@@ -157,3 +157,31 @@ def test_new_user_without_workspace_creates_one(db, login):
     assert c.post("/workspace/new/", {"name": "Solo IT"}).status_code == 302
     assert Membership.objects.get(user=user).role == "owner"
     assert Msp.objects.get(slug="solo-it").name == "Solo IT"
+
+
+def test_reinviting_with_another_role_is_refused_and_changes_nothing(tenant, login, invite):
+    owner = login(tenant.users[Role.OWNER])
+    invite(owner, "pat@alpha.test", Role.VIEWER)
+    response = invite(owner, "Pat@Alpha.test", Role.OWNER)
+    assert response.status_code == 200
+    assert ("pat@alpha.test already has a pending invitation as Viewer. Withdraw it first to invite them as "
+            "Owner, or invite them as Viewer to send the link again.") in response.content.decode()
+    pending = Invitation.objects.pending().filter(email="pat@alpha.test")
+    assert list(pending.values_list("role", flat=True)) == ["viewer"]
+    assert len(mail.outbox) == 1
+
+
+def test_reinviting_with_the_same_role_sends_a_new_link_and_says_so(tenant, login, invite):
+    owner = login(tenant.users[Role.OWNER])
+    invite(owner, "pat@alpha.test", Role.TAM)
+    first = link_path(mail.outbox[0].body)
+    response = invite(owner, "pat@alpha.test", Role.TAM)
+    assert response.status_code == 302
+    page = owner.get("/workspace/members/").content.decode()
+    assert "Invitation sent again to pat@alpha.test; the earlier link no longer works." in page
+    assert len(mail.outbox) == 2
+    second = link_path(mail.outbox[1].body)
+    assert second != first
+    assert HttpClient().get(first).status_code == 404
+    assert HttpClient().get(second).status_code == 200
+    assert list(Invitation.objects.pending().filter(email="pat@alpha.test").values_list("role", flat=True)) == ["tam"]
