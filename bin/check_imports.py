@@ -4,7 +4,7 @@
 1. Every Django app of the project (a top-level directory with an apps.py) is a root package of
    [tool.importlinter], so the layer contracts see it. An app the contracts do not see is unchecked.
 2. Every module directly under msp/ is placed in the "layers" contract, in the core or in the wiring,
-   and the "core-imports-no-app" contract names exactly the core layer's modules.
+   and the "core-imports-no-app" contract names exactly the core layer's modules and forbids every app.
 3. No module imports a project app inside a function (migrations and msp/management excepted): an
    import moved into a function to get round a layer or a cycle hides the dependency from every check.
 4. No two project modules import each other (a cycle of two, at any depth in the code).
@@ -100,6 +100,12 @@ def check_config(root: Path, config: dict, apps: list[str]) -> list[Problem]:
         problems.append(Problem("pyproject.toml", 1, f"{CORE_CONTRACT!r} must name the core layer's modules; "
                                                      f"only in the layer: {sorted(core_layer - core_sources)}, "
                                                      f"only in the contract: {sorted(core_sources - core_layer)}"))
+    apps_above_core = roots - {"msp"}
+    forbidden = set(core.get("forbidden_modules", []))
+    if forbidden != apps_above_core:
+        problems.append(Problem("pyproject.toml", 1, f"{CORE_CONTRACT!r} must forbid every app but msp; "
+                                                     f"missing: {sorted(apps_above_core - forbidden)}, "
+                                                     f"extra: {sorted(forbidden - apps_above_core)}"))
     return problems
 
 

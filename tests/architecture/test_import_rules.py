@@ -33,7 +33,8 @@ def config(root_packages: list[str], core: list[str], wiring: list[str]) -> dict
         "root_packages": root_packages,
         "contracts": [
             {"id": "layers", "layers": [" : ".join(wiring), "(portal)", " : ".join(core)]},
-            {"id": "core-imports-no-app", "source_modules": core},
+            {"id": "core-imports-no-app", "source_modules": core,
+             "forbidden_modules": [r for r in root_packages if r != "msp"]},
         ],
     }}}
 
@@ -78,6 +79,14 @@ def test_the_core_contract_must_name_the_core_layer(project):
     assert [p.message for p in problems] == [
         "'core-imports-no-app' must name the core layer's modules; only in the layer: ['msp.templatetags'], "
         "only in the contract: []"]
+
+
+def test_the_core_contract_must_forbid_every_app(project):
+    cfg = config(["clients", "msp"], ["msp.models", "msp.apps", "msp.templatetags"], ["msp.urls"])
+    cfg["tool"]["importlinter"]["contracts"][1]["forbidden_modules"] = []
+    problems = check_imports.check_config(project, cfg, ["clients", "msp"])
+    assert [p.message for p in problems] == [
+        "'core-imports-no-app' must forbid every app but msp; missing: ['clients'], extra: []"]
 
 
 def test_imports_of_apps_inside_functions_are_found(project):
