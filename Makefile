@@ -27,8 +27,11 @@ run: seed
 test: install
 	$(PY) bin/testenv.py $(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, then the layer contracts of pyproject.toml, then the rules they cannot express (docs/architecture.md).
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
+	$(PY) bin/check_imports.py
 
 fmt: install
 	.venv/bin/ruff check --fix .

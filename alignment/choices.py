@@ -3,6 +3,13 @@
 from django.db import models
 
 
+class AlignmentActivity(models.TextChoices):
+    """Events of alignment work that are recorded as activities (registered in apps.py)."""
+
+    REVIEW_COMPLETED = "review_completed", "Alignment review completed"
+    SUMMARY_COMPLETED = "summary_completed", "Technology summary completed"
+
+
 class ReviewStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     IN_PROGRESS = "in_progress", "In progress"

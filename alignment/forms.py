@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from clients.forms import VersionedForm, staff_users
+from msp.form_bases import VersionedForm
 from msp.forms import UploadField
 from msp.models import Msp
 from msp.roles import Role
+from msp.selectors import staff_users
 from standards.choices import Frequency
 from standards.models import Category
 
@@ -19,7 +20,7 @@ from .services import MAX_EVIDENCE_BYTES, default_title
 
 def answering_staff(msp: Msp):
     """Staff who may answer a review (owner, vCIO, TAM): who can be a review's TAM."""
-    return staff_users(msp).filter(
+    return staff_users(msp=msp).filter(
         memberships__msp=msp, memberships__removed_at__isnull=True,
         memberships__role__in=[Role.OWNER, Role.VCIO, Role.TAM]).distinct()
 

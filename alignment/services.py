@@ -26,7 +26,6 @@ from django.utils import dateformat, timezone
 
 from clients.models import Client
 from msp.activities import activity_record, notification_create
-from msp.choices import ActivityKind
 from msp.models import Membership, User
 from msp.records import record_archive, record_create, record_update
 from msp.roles import Perm, Role, can
@@ -37,7 +36,7 @@ from standards.models import Category, Standard, StandardRevision
 from standards.selectors import standards_in_scope
 
 from . import scoring
-from .choices import RecommendationStatus, Response, ReviewStatus
+from .choices import AlignmentActivity, RecommendationStatus, Response, ReviewStatus
 from .models import Answer, Evidence, Recommendation, Review
 
 OPEN_STATUSES = (ReviewStatus.SCHEDULED, ReviewStatus.IN_PROGRESS)
@@ -396,7 +395,7 @@ def review_complete(*, review: Review, actor: User | None, expected_version: int
                            started_at=locked.started_at or now, completed_at=now, completed_by=actor,
                            score=tally.score)
     client = locked.client
-    activity_record(msp=locked.msp, kind=ActivityKind.REVIEW_COMPLETED, actor=actor, client_id=client.pk,
+    activity_record(msp=locked.msp, kind=AlignmentActivity.REVIEW_COMPLETED, actor=actor, client_id=client.pk,
                     subject_id=locked.pk, occurred_at=now)
     _notify_completed(locked, tally, actor)
     return locked
@@ -465,7 +464,7 @@ def summary_complete(*, review: Review, actor: User | None, summary: str | None 
         now = timezone.now()
         review = record_update(review, actor=actor, expected_version=expected_version, summary_completed_at=now,
                                summary_completed_by=actor)
-        activity_record(msp=review.msp, kind=ActivityKind.SUMMARY_COMPLETED, actor=actor,
+        activity_record(msp=review.msp, kind=AlignmentActivity.SUMMARY_COMPLETED, actor=actor,
                         client_id=review.client_id, subject_id=review.pk, occurred_at=now)
     return review
 

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from clients.models import Client
+from msp.pages import add_errors
 from msp.permissions import require_perm
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
-from msp.views import add_errors
 from standards.models import Category
 
 from . import selectors, services

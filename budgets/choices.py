@@ -3,6 +3,12 @@
 from django.db import models
 
 
+class BudgetActivity(models.TextChoices):
+    """Events of budget work that are recorded as activities (registered in apps.py)."""
+
+    BUDGET_PRESENTED = "budget_presented", "Budget presented"
+
+
 class LineCategory(models.TextChoices):
     HARDWARE = "hardware", "Hardware"
     SOFTWARE = "software", "Software"

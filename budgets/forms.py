@@ -7,8 +7,8 @@ from datetime import date
 from django import forms
 from django.db.models import Q
 
-from clients.forms import VersionedForm
 from clients.models import Client
+from msp.form_bases import VersionedForm
 from msp.quarters import Quarter
 from roadmaps.models import Initiative
 

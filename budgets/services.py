@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from clients.models import Asset, Client
 from msp.activities import activity_record
-from msp.choices import ActivityKind
 from msp.models import MONTHS, User
 from msp.quarters import Quarter
 from msp.records import record_archive, record_create, record_update
@@ -28,7 +27,7 @@ from roadmaps import services as roadmap_services
 from roadmaps.choices import InitiativeCategory, InitiativeStatus, LifecycleReason
 from roadmaps.models import Initiative, LifecycleDecision
 
-from .choices import ExpenseType, LineCategory, LineKind, Pricing
+from .choices import BudgetActivity, ExpenseType, LineCategory, LineKind, Pricing
 from .models import BudgetLine, BudgetVersion
 from .selectors import budget_changes_since_presented, budget_snapshot, client_budget, client_horizon
 
@@ -145,7 +144,7 @@ def budget_present(*, client: Client, actor: User | None, note: str = "") -> Bud
     version = record_create(BudgetVersion, msp=client.msp, actor=actor, client=client, number=number,
                             snapshot=budget_snapshot(budget), note=(note or "").strip(), presented_by=actor,
                             presented_at=timezone.now())
-    activity_record(msp=client.msp, kind=ActivityKind.BUDGET_PRESENTED, actor=actor, client_id=client.pk,
+    activity_record(msp=client.msp, kind=BudgetActivity.BUDGET_PRESENTED, actor=actor, client_id=client.pk,
                     subject_id=version.pk, occurred_at=version.presented_at)
     return version
 

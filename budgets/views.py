@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clients.models import Client
 from msp.charts import stacked_bar_chart
+from msp.pages import add_errors
 from msp.permissions import require_perm
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
-from msp.views import add_errors
 
 from . import selectors, services
 from .forms import BudgetLineForm, PresentForm

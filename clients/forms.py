@@ -5,61 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db.models import QuerySet
 
+from msp.form_bases import VersionedForm
 from msp.forms import UploadField
-from msp.models import Msp, User
-from msp.roles import STAFF_ROLES
+from msp.models import Msp
+from msp.selectors import staff_users
 
 from . import imports
 from .choices import ClientStatus
 from .models import Asset, BusinessObjective, Client, Contact
 
 
-def staff_users(msp: Msp) -> QuerySet[User]:
-    """Active staff members of `msp` (owner, vCIO, TAM, viewer): who may be a client's vCIO or TAM."""
-    return (
-        User.objects.filter(
-            memberships__msp=msp,
-            memberships__removed_at__isnull=True,
-            memberships__role__in=[r.value for r in STAFF_ROLES],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class VersionedForm(forms.ModelForm):
-    """A model form carrying the record's version, so a stale save is refused rather than applied."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance._state.adding:  # UUID keys are set before the first save, so ask the state
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]  # a new record has no earlier version to compare with
-
-    def clean(self):
-        data = super().clean()
-        if "version" in self.fields and self.has_error("version"):
-            # The hidden field's own error would not be shown; say what to do instead.
-            self.add_error(None, "This form is missing the record's version. Reload the page and try again.")
-        return data
-
-    @property
-    def expected_version(self) -> int | None:
-        return self.cleaned_data.get("version")
-
-    def service_fields(self) -> dict:
-        """The cleaned values of the model fields, as keyword arguments for a service."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
 
 class ClientForm(VersionedForm):
@@ -80,7 +38,7 @@ class ClientForm(VersionedForm):
 
     def __init__(self, *args, msp: Msp, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = staff_users(msp)
+        staff = staff_users(msp=msp)
         self.fields["vcio"].queryset = staff
         self.fields["tam"].queryset = staff
         self.fields["vcio"].empty_label = "Unassigned"
@@ -141,7 +99,7 @@ class ClientFilterForm(forms.Form):
 
     def __init__(self, *args, msp: Msp, **kwargs):
         super().__init__(*args, **kwargs)
-        people = [(str(u.pk), u.display_name) for u in staff_users(msp)]
+        people = [(str(u.pk), u.display_name) for u in staff_users(msp=msp)]
         self.fields["vcio"].choices = [("", "Any vCIO"), ("none", "Unassigned"), *people]
         self.fields["tam"].choices = [("", "Any TAM"), ("none", "Unassigned"), *people]
 

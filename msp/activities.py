@@ -7,13 +7,18 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from .activity_kinds import check_activity_kind
 from .models import Activity, Msp, Notification, User
 
 
 @transaction.atomic
 def activity_record(*, msp: Msp, kind: str, actor: User | None, client_id: uuid.UUID | None = None,
                     subject_id: uuid.UUID | None = None, occurred_at=None) -> Activity:
-    """Record an event once per subject: recording the same (kind, subject) again returns the first."""
+    """Record an event once per subject: recording the same (kind, subject) again returns the first.
+
+    `kind` must be one an app registered (msp.activity_kinds); any other is refused with ValidationError.
+    """
+    check_activity_kind(kind)
     if subject_id is not None:
         existing = Activity.objects.filter(msp=msp, kind=kind, subject_id=subject_id).first()
         if existing is not None:

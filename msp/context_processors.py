@@ -1,5 +1,6 @@
 """Template context: the active workspace, the user's other workspaces and what their role may do."""
 
+from .models import Notification
 from .roles import MATRIX, is_staff_role
 from .tenancy import active_memberships
 
@@ -11,8 +12,6 @@ def workspace(request):
     role = getattr(request, "role", None)
     unread = 0
     if is_staff_role(role):
-        from .models import Notification
-
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
         "unread_notifications": unread,

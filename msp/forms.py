@@ -6,6 +6,7 @@ from django import forms
 
 from .models import Msp
 from .roles import Role
+from .services import msp_create
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in Role if r != Role.CLIENT]
 
@@ -18,8 +19,6 @@ class WorkspaceSignupForm(forms.Form):
                                help_text="You will be its owner and can invite your team.")
 
     def signup(self, request, user):
-        from .services import msp_create
-
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
         msp = msp_create(name=self.cleaned_data["msp_name"], owner=user)

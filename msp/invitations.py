@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .models import Membership, Msp, User
+from .services import invitation_accept
 from .tenancy import SESSION_KEY
 
 
@@ -74,8 +75,6 @@ def accept_flow(request, *, token: str, email: str, msp: Msp, what: str,
 
 
 def accept_staff_invitation(request, invitation, token: str):
-    from .services import invitation_accept
-
     return accept_flow(
         request, token=token, email=invitation.email, msp=invitation.msp,
         what=f"join {invitation.msp.name} as {invitation.get_role_display()}",

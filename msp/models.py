@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from .choices import FINISHED_JOB_STATUSES, ActivityKind, JobStatus
+from .activity_kinds import MAX_KIND_LENGTH, activity_kind_choices
+from .choices import FINISHED_JOB_STATUSES, JobStatus
 from .roles import Role
 
 MONTHS = [(m, name) for m, name in enumerate(
@@ -303,12 +304,13 @@ class Activity(models.Model):
     """A recorded event of the practice (a review completed, a summary written, a proposal sent...).
 
     Apps record these through `msp.activities.activity_record`; the playbook counts them by kind, vCIO
-    and month. `client_id` and `subject_id` are plain ids because the core sits below the apps.
+    and month. `client_id` and `subject_id` are plain ids because the core sits below the apps. The kinds
+    are the ones the apps registered (msp.activity_kinds), so the core lists no app's events.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="+", editable=False)
-    kind = models.CharField(max_length=32, choices=ActivityKind.choices)
+    kind = models.CharField(max_length=MAX_KIND_LENGTH, choices=activity_kind_choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
     client_id = models.UUIDField(null=True, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import render_and_send_email
+from .emails import render_and_send_email
 from .tenancy import TenantTask
 
 

@@ -1,4 +1,8 @@
-"""Pages of the workspace: home, MSP settings, members and invitations, API tokens, background jobs, health."""
+"""Pages of the workspace: home, MSP settings, members and invitations, API tokens, background jobs, health.
+
+Wiring, not core: the one invitation link also accepts client-portal invitations, so this module imports
+clients. No app imports it; what the apps' pages share lives in msp.pages and msp.form_bases.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +16,18 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from clients.services import portal_access_accept, portal_invitation_from_token
+
 from . import services
+from .activities import notification_mark_read
 from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, RoleForm
 from .invitations import accept_flow, accept_staff_invitation
-from .models import ApiToken, Invitation, Job, Membership
+from .models import ApiToken, Invitation, Job, Membership, Notification
+from .pages import add_errors
 from .permissions import require_perm, staff_required
 from .reauth import recent_login_required
 from .roles import Perm, Role
 from .tenancy import SESSION_KEY, StaleVersionError, active_memberships, get_in_scope
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_GET
@@ -177,8 +176,6 @@ def invitation_revoke(request, invitation_id):
 
 def invitation_accept(request, token: str):
     """The link from an invitation email: staff invitations and client portal invitations."""
-    from clients.services import portal_access_accept, portal_invitation_from_token
-
     invitation = services.invitation_from_token(token)
     access = None if invitation else portal_invitation_from_token(token)
     if invitation is None and access is None:
@@ -265,8 +262,6 @@ def csrf_failure(request, reason=""):
 @staff_required
 def notification_list(request):
     """The signed-in person's notifications in this MSP, newest first."""
-    from .models import Notification
-
     notes = Notification.objects.filter(user=request.user)[:100]
     return render(request, "msp/notifications.html", {"notifications": notes})
 
@@ -275,9 +270,6 @@ def notification_list(request):
 @require_POST
 def notification_open(request, notification_id):
     from django.utils.http import url_has_allowed_host_and_scheme
-
-    from .activities import notification_mark_read
-    from .models import Notification
 
     note = Notification.objects.filter(pk=notification_id, user=request.user).first()
     if note is None:

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from budgets.selectors import client_budget, client_horizon, quarter_label
 from clients.api import DocumentSerializer
 from clients.models import Client
 from msp.api_auth import RolePermission
@@ -32,6 +33,7 @@ from msp.tenancy import get_in_scope
 
 from . import reports
 from .choices import InitiativeCategory, InitiativeStatus
+from .selectors import roadmap_board
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
@@ -110,10 +112,6 @@ def _totals(rollup, label: str) -> dict:
 
 def roadmap_plan(*, client: Client, today=None) -> dict:
     """The 12-quarter plan of `client` as plain values (every live initiative, whatever its status)."""
-    from budgets.selectors import client_budget, client_horizon, quarter_label
-
-    from .selectors import roadmap_board
-
     quarters = client_horizon(client=client, today=today)
     budget = client_budget(client=client, quarters=quarters)
     costs = reports.initiative_costs(budget)

@@ -3,6 +3,12 @@
 from django.db import models
 
 
+class RoadmapActivity(models.TextChoices):
+    """Events of roadmap work that are recorded as activities (registered in apps.py)."""
+
+    PROPOSAL_SENT = "proposal_sent", "Proposal sent"
+
+
 class InitiativeStatus(models.TextChoices):
     IDEA = "idea", "Idea"
     PROPOSED = "proposed", "Proposed"

@@ -13,10 +13,10 @@ from django import forms
 from django.db.models import Q
 
 from alignment.models import Recommendation
-from clients.forms import staff_users
 from clients.models import Asset, BusinessObjective, Client
 from msp.models import Msp
 from msp.quarters import Quarter
+from msp.selectors import staff_users
 from standards.choices import Priority
 
 from .choices import InitiativeCategory, InitiativeStatus
@@ -99,7 +99,7 @@ class InitiativeForm(forms.Form):
         choices = quarter_choices(quarters, fy, *current)
         self.fields["start_quarter"].choices = [("", "Backlog (not scheduled)"), *choices]
         self.fields["end_quarter"].choices = [("", "Same as the start quarter"), *choices]
-        self.fields["owner"].queryset = staff_users(msp)
+        self.fields["owner"].queryset = staff_users(msp=msp)
         for name, model in (("recommendations", Recommendation), ("objectives", BusinessObjective),
                             ("assets", Asset)):
             linked = [o.pk for o in getattr(initiative, name).all()] if initiative else []

@@ -20,14 +20,13 @@ from alignment.choices import RecommendationStatus
 from alignment.models import Recommendation
 from clients.models import Asset, BusinessObjective, Client
 from msp.activities import activity_record
-from msp.choices import ActivityKind
 from msp.models import MONTHS, Membership, User
 from msp.quarters import Quarter
 from msp.records import record_archive, record_create, record_update
 from msp.roles import STAFF_ROLES
 from msp.tenancy import history
 
-from .choices import InitiativeStatus, LifecycleDecisionKind, LifecycleReason
+from .choices import InitiativeStatus, LifecycleDecisionKind, LifecycleReason, RoadmapActivity
 from .models import Initiative, LifecycleDecision
 
 # What a caller may set through initiative_create / initiative_update. The decision fields are written by
@@ -109,7 +108,7 @@ def _check_fields(fields: dict) -> None:
 def _record_proposal(initiative: Initiative, actor: User | None) -> None:
     """A proposed initiative with a price is a proposal sent; the playbook counts it (once per initiative)."""
     if initiative.status == InitiativeStatus.PROPOSED and initiative.proposal_amount is not None:
-        activity_record(msp=initiative.msp, kind=ActivityKind.PROPOSAL_SENT, actor=actor,
+        activity_record(msp=initiative.msp, kind=RoadmapActivity.PROPOSAL_SENT, actor=actor,
                         client_id=initiative.client_id, subject_id=initiative.pk)
 
 

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budgets import selectors as budget_selectors
 from clients.models import Asset, Client
+from msp.pages import add_errors
 from msp.permissions import require_perm
 from msp.quarters import Quarter
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
-from msp.views import add_errors
 
 from . import selectors, services
 from .choices import LifecycleReason

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from msp.form_bases import VersionedForm
 from msp.forms import UploadField
 
 from . import csv_io, selectors, services
@@ -13,35 +14,13 @@ from .models import Category, Framework, Standard
 from .validators import EXAMPLE, validate_yes_no_question
 
 
-class VersionedForm(forms.ModelForm):
-    """A model form carrying the record's version, so a stale save is refused rather than applied."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance._state.adding:  # UUID keys are set before the first save, so ask the state
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]
-
-    def clean(self):
-        data = super().clean()
-        if "version" in self.fields and self.has_error("version"):
-            self.add_error(None, "This form is missing the record's version. Reload the page and try again.")
-        return data
+class ServiceValidatedForm(VersionedForm):
+    """A versioned form whose model is validated by the service alone."""
 
     def _post_clean(self):
         # The services validate the model (and name the field); the form must not assign to the instance
         # first, or a refused save would leave the page showing values that were never stored.
         pass
-
-    @property
-    def expected_version(self) -> int | None:
-        return self.cleaned_data.get("version")
-
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
 
 class TagsField(forms.CharField):
@@ -56,7 +35,7 @@ class TagsField(forms.CharField):
         return services.normalize_tags(super().to_python(value))
 
 
-class StandardForm(VersionedForm):
+class StandardForm(ServiceValidatedForm):
     # Querysets are set per request, inside the tenant scope (a class-level query would run unscoped).
     category = forms.ModelChoiceField(queryset=Category._base_manager.none(),
                                       error_messages={"invalid_choice": "Choose one of your categories."})
@@ -108,14 +87,14 @@ class StandardForm(VersionedForm):
         return tags
 
 
-class CategoryForm(VersionedForm):
+class CategoryForm(ServiceValidatedForm):
     class Meta:
         model = Category
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class FrameworkForm(VersionedForm):
+class FrameworkForm(ServiceValidatedForm):
     class Meta:
         model = Framework
         fields = ["code", "name"]

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from msp.csvfiles import text_digest
+from msp.pages import add_errors
 from msp.permissions import require_perm
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
-from msp.views import add_errors
 
 from . import csv_io, selectors, services
 from .choices import StandardStatus

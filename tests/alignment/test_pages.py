@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
 from alignment import services
-from alignment.choices import Response, ReviewStatus
+from alignment.choices import AlignmentActivity, Response, ReviewStatus
 from alignment.models import Evidence, Recommendation, Review
-from msp.choices import ActivityKind
 from msp.models import Activity
 from msp.roles import Role
 from standards.models import Standard, StandardRevision
@@ -347,7 +346,7 @@ def test_summary_save_and_complete_from_the_page(tenant, completed, login):
     assert "This review was changed by someone else while you were writing." in text(stale)
     assert reload(completed).summary == "Backups need attention now."
     with scopes_disabled():
-        assert Activity.objects.filter(kind=ActivityKind.SUMMARY_COMPLETED).count() == 1
+        assert Activity.objects.filter(kind=AlignmentActivity.SUMMARY_COMPLETED).count() == 1
 
 
 # --- roles ----------------------------------------------------------------------------------------------

@@ -12,9 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope, scopes_disabled
 
 from alignment import selectors, services
-from alignment.choices import Response, ReviewStatus
+from alignment.choices import AlignmentActivity, Response, ReviewStatus
 from alignment.models import Answer, Evidence, Recommendation, Review
-from msp.choices import ActivityKind
 from msp.models import Activity, Notification
 from msp.roles import Role
 from standards.models import Standard, StandardRevision
@@ -259,7 +258,7 @@ def test_complete_stores_the_score_records_the_activity_and_notifies_the_vcio(te
     assert (done.status, done.score, done.completed_by) == (ReviewStatus.COMPLETED, Decimal("78.6"),
                                                             tenant.users[Role.TAM])
     with scopes_disabled():
-        activity = Activity.objects.get(kind=ActivityKind.REVIEW_COMPLETED)
+        activity = Activity.objects.get(kind=AlignmentActivity.REVIEW_COMPLETED)
         note = Notification.objects.get(user=tenant.users[Role.VCIO])
     assert (activity.subject_id, activity.client_id, activity.actor) == (review.pk, tenant.clients[0].pk,
                                                                          tenant.users[Role.TAM])
@@ -275,7 +274,7 @@ def test_complete_stores_the_score_records_the_activity_and_notifies_the_vcio(te
     with scope(msp=tenant.msp), pytest.raises(ValidationError, match="already completed"):
         services.review_complete(review=reload(review), actor=tenant.users[Role.TAM])
     with scopes_disabled():
-        assert Activity.objects.filter(kind=ActivityKind.REVIEW_COMPLETED).count() == 1
+        assert Activity.objects.filter(kind=AlignmentActivity.REVIEW_COMPLETED).count() == 1
 
 
 def test_all_not_applicable_review_completes_without_a_score(tenant, lib, django_capture_on_commit_callbacks):
@@ -321,7 +320,8 @@ def test_summary_completed_is_recorded_once(tenant, lib):
     assert again.summary == "Backups need work soon."
     assert again.summary_completed_at == stamp
     with scopes_disabled():
-        rows = list(Activity.objects.filter(kind=ActivityKind.SUMMARY_COMPLETED).values_list("subject_id", "actor"))
+        rows = list(Activity.objects.filter(kind=AlignmentActivity.SUMMARY_COMPLETED)
+                    .values_list("subject_id", "actor"))
     assert rows == [(review.pk, vcio.pk)]
 
 

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
 from budgets import services
+from budgets.choices import BudgetActivity
 from budgets.models import BudgetLine, BudgetVersion
 from budgets.rollups import Amount
 from budgets.selectors import budget_changes_since_presented, client_horizon
-from msp.choices import ActivityKind
 from msp.models import Activity
 from msp.roles import Role
 from msp.tenancy import StaleVersionError
@@ -183,7 +183,7 @@ def test_presenting_records_one_activity_per_version(tenant, july):
     v1 = _present(tenant, july)
     v2 = _present(tenant, july)
     with scopes_disabled():
-        acts = list(Activity.objects.filter(kind=ActivityKind.BUDGET_PRESENTED).order_by("occurred_at"))
+        acts = list(Activity.objects.filter(kind=BudgetActivity.BUDGET_PRESENTED).order_by("occurred_at"))
     assert [(a.subject_id, a.client_id, a.actor, a.msp_id) for a in acts] == [
         (v1.pk, july.pk, tenant.users[Role.VCIO], tenant.msp.pk), (v2.pk, july.pk, tenant.users[Role.VCIO],
                                                                    tenant.msp.pk)]

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client as HttpClient
 from django_scopes import scopes_disabled
 
-from msp.choices import ActivityKind
 from msp.models import Activity, Membership
 from msp.roles import Role
 from msp.services import api_token_create
+from roadmaps.choices import RoadmapActivity
 from roadmaps.models import Initiative
 from tests.roadmaps.conftest import create, d, recommendation, reload
 
@@ -73,7 +73,7 @@ def test_create_read_update_archive(tenant, july, api):
     assert (response["ETag"], response.json()["status"], response.json()["assets"],
             response.json()["recommendations"]) == ('"2"', "proposed", [], [str(rec.pk)])
     with scopes_disabled():
-        assert list(Activity.objects.filter(kind=ActivityKind.PROPOSAL_SENT).values_list("subject_id", flat=True)) \
+        assert list(Activity.objects.filter(kind=RoadmapActivity.PROPOSAL_SENT).values_list("subject_id", flat=True)) \
             == [initiative.pk]
 
     # The start quarter alone: a one-quarter initiative has no end, and its end label is its start's.

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
 from alignment.choices import RecommendationStatus
-from msp.choices import ActivityKind
 from msp.models import Activity
 from msp.roles import Role
 from msp.tenancy import StaleVersionError
 from roadmaps import services
-from roadmaps.choices import InitiativeStatus, LifecycleDecisionKind, LifecycleReason
+from roadmaps.choices import InitiativeStatus, LifecycleDecisionKind, LifecycleReason, RoadmapActivity
 from roadmaps.models import Initiative, LifecycleDecision
 from tests.roadmaps.conftest import asset, create, d, recommendation, reload
 
@@ -152,7 +151,7 @@ def test_a_quarter_saved_under_an_old_fiscal_year_may_stay(tenant, july):
 
 def proposals(tenant) -> list:
     with scopes_disabled():
-        return list(Activity.objects.filter(kind=ActivityKind.PROPOSAL_SENT).values_list(
+        return list(Activity.objects.filter(kind=RoadmapActivity.PROPOSAL_SENT).values_list(
             "msp_id", "client_id", "subject_id", "actor_id"))
 
 
