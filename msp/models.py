@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from .choices import FINISHED_JOB_STATUSES, ActivityKind, JobStatus
+from .confinement import ClientConfinedManager
 from .roles import Role
 
 MONTHS = [(m, name) for m, name in enumerate(
@@ -240,7 +241,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(msp="msp")
+    # No client path: a portal request (msp.confinement) sees no jobs.
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         ordering = ["-created_at"]
@@ -288,7 +290,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(msp="msp")
+    # No client path: a portal request (msp.confinement) sees no notifications.
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         ordering = ["-created_at"]
@@ -316,7 +319,8 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(msp="msp")
+    client_path = "client_id"  # a portal request (msp.confinement) sees only its client's events
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         ordering = ["-occurred_at"]
