@@ -241,7 +241,7 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    # No client path: a portal request (msp.confinement) sees no jobs.
+    client_path = None  # no client's: a portal request (msp.confinement) sees no jobs
     objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
@@ -290,7 +290,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    # No client path: a portal request (msp.confinement) sees no notifications.
+    client_path = None  # a person's, not a client's: a portal request (msp.confinement) sees none
     objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
