@@ -144,7 +144,7 @@ def budget_line_decide(*, line: BudgetLine, actor: User | None, decision: str, n
     note = (note or "").strip()
     if len(note) > NOTE_LIMIT:
         raise ValidationError({"decision_note": f"Keep the note under {NOTE_LIMIT} characters."})
-    line = BudgetLine.objects.select_for_update().select_related("client", "initiative").get(pk=line.pk)
+    line = BudgetLine.objects.select_for_update(of=("self",)).select_related("client", "initiative").get(pk=line.pk)
     if line.client.is_archived:
         raise ValidationError(f"{line.client.name} is archived; restore it before changing its budget.")
     if line.archived_at is not None:
