@@ -14,7 +14,6 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +52,6 @@ ARCHIVED_CLIENT = "This client is archived; restore it before making documents."
 NOT_IN_PLAN = (InitiativeStatus.DECLINED, InitiativeStatus.CANCELLED)
 PLAN_STATUSES = tuple(s for s in InitiativeStatus.values if s not in NOT_IN_PLAN)
 BIGGEST_ITEMS = 5
-ZERO = Decimal("0.00")
 
 
 # --- the timeline chart ---------------------------------------------------------------------------------
