@@ -26,6 +26,8 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class Review(TenantModel, VersionedModel):
     """One alignment review of a client at a point in time, answered on site by a TAM."""
 
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="reviews")
     title = models.CharField(max_length=200)
     scheduled_for = models.DateField(null=True, blank=True)
@@ -80,6 +82,8 @@ class Answer(TenantModel, VersionedModel):
     Created unanswered (`response` empty) when the review is scheduled. A misaligned answer is a finding.
     """
 
+    client_path = "review__client"  # how a portal request is confined to its client (msp.confinement)
+
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="answers")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="answers")
     revision = models.ForeignKey(StandardRevision, on_delete=models.PROTECT, related_name="answers")
@@ -117,6 +121,8 @@ def evidence_path(instance, filename: str) -> str:
 class Evidence(TenantModel):
     """A photo (or screenshot) that backs an answer."""
 
+    client_path = "answer__review__client"  # how a portal request is confined to its client (msp.confinement)
+
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence")
     image = models.FileField(upload_to=evidence_path, max_length=300)
     content_type = models.CharField(max_length=50)
@@ -138,6 +144,8 @@ class Evidence(TenantModel):
 @pghistory.track()
 class Recommendation(TenantModel, VersionedModel):
     """What the vCIO advises, in business language, covering one or more findings."""
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="recommendations")
     review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True,

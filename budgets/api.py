@@ -39,9 +39,10 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     client = ScopedPrimaryKeyRelatedField(Client, help_text="Id of the client whose budget this line is in.")
     initiative = ScopedPrimaryKeyRelatedField(
         Initiative, required=False, allow_null=True,
-        help_text="Id of one of the same client's initiatives, or null. A line counts as approved without one "
-                  "or when its initiative is approved / scheduled / in progress / done; proposed when it is an "
-                  "idea or proposed; declined or cancelled initiatives' lines are left out of totals.")
+        help_text="Id of one of the same client's initiatives, or null. A line of an initiative counts as "
+                  "approved when the initiative is approved / scheduled / in progress / done, proposed when it "
+                  "is an idea or proposed, and is left out of totals when it is declined or cancelled. A line "
+                  "without one follows its own `decision`: proposed until the client approves it.")
     start_quarter_label = serializers.SerializerMethodField(help_text="E.g. `FY2027 Q2`.")
     end_quarter_label = serializers.SerializerMethodField(help_text="E.g. `FY2028 Q1`; null when open-ended.")
     unit_price = serializers.SerializerMethodField(
@@ -52,9 +53,10 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         model = BudgetLine
         fields = ["id", "client", "initiative", "description", "category", "expense_type", "kind",
                   "start_quarter", "start_quarter_label", "end_quarter", "end_quarter_label", "quantity",
-                  "unit_cost", "pricing", "rate", "unit_price", "archived_at", "version", "created_at",
-                  "updated_at"]
-        read_only_fields = RECORD_READ_ONLY
+                  "unit_cost", "pricing", "rate", "unit_price", "decision", "decided_at", "decided_by",
+                  "decision_note", "archived_at", "version", "created_at", "updated_at"]
+        # The client's decision is recorded in the portal or on the budget page, never set over the API.
+        read_only_fields = [*RECORD_READ_ONLY, "decision", "decided_at", "decided_by", "decision_note"]
         extra_kwargs = {
             "start_quarter": {"help_text": "The first day of one of the client's fiscal quarters (ISO date): a "
                                            "one-time cost's quarter or when a recurring one starts."},

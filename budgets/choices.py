@@ -31,3 +31,11 @@ class Pricing(models.TextChoices):
 
     MARKUP = "markup", "Markup on cost"  # price = cost x (1 + rate)
     MARGIN = "margin", "Margin on price"  # price = cost / (1 - rate)
+
+
+class LineDecision(models.TextChoices):
+    """The client's decision on a line of no initiative (a line of an initiative follows its initiative)."""
+
+    PROPOSED = "proposed", "Proposed"  # awaiting the client's decision
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"

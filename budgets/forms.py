@@ -64,10 +64,11 @@ class BudgetLineForm(VersionedForm):
         if not line._state.adding and line.initiative_id:
             live |= Q(client=client, pk=line.initiative_id)  # keep an archived one the line already has
         self.fields["initiative"].queryset = Initiative.objects.filter(live).order_by("title")
-        self.fields["initiative"].empty_label = "None (counts as approved)"
+        self.fields["initiative"].empty_label = "None (proposed until the client approves it)"
         self.fields["initiative"].label_from_instance = lambda i: f"{i.title} ({i.get_status_display()})"
         self.fields["initiative"].help_text = ("Lines of an idea or proposed initiative count as proposed; "
-                                               "of a declined or cancelled one, they are left out.")
+                                               "of a declined or cancelled one, they are left out. A line of "
+                                               "no initiative is proposed until the client approves it.")
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,7 @@ from clients.models import Client
 from msp.tenancy import TenantModel, VersionedModel
 from roadmaps.models import Initiative
 
-from .choices import ExpenseType, LineCategory, LineKind, Pricing
+from .choices import ExpenseType, LineCategory, LineDecision, LineKind, Pricing
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -22,7 +22,14 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 @pghistory.track()
 class BudgetLine(TenantModel, VersionedModel):
     """A cost in the client's plan: one-time in one quarter, or recurring monthly from a start quarter
-    (to an optional end quarter, inclusive). Quarters are stored as their first day (msp.quarters)."""
+    (to an optional end quarter, inclusive). Quarters are stored as their first day (msp.quarters).
+
+    A line of an initiative is approved when its initiative is. A line of no initiative carries the
+    client's own decision (`decision`, with who, when and a note): proposed until the decision maker
+    approves it in the portal or staff record their answer on the budget page.
+    """
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="budget_lines")
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, null=True, blank=True,
@@ -41,6 +48,12 @@ class BudgetLine(TenantModel, VersionedModel):
     rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"),
                                validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99.99"))],
                                help_text="Percent: the markup on cost, or the margin on price.")
+    decision = models.CharField(max_length=8, choices=LineDecision.choices, default=LineDecision.PROPOSED,
+                                help_text="The client's decision; used only while the line has no initiative.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decision_note = models.TextField(blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -61,6 +74,13 @@ class BudgetLine(TenantModel, VersionedModel):
                 name="budget_line_rate_range",
                 violation_error_message="A margin must be below 100 %.",
             ),
+            models.CheckConstraint(
+                condition=Q(decision=LineDecision.PROPOSED, decided_at__isnull=True)
+                | (Q(decision__in=[LineDecision.APPROVED, LineDecision.DECLINED]) & Q(decided_at__isnull=False)),
+                name="budget_line_decision_dated",
+                violation_error_message="A decided budget line records when it was decided; a proposed one "
+                                        "has no decision date.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,6 +90,8 @@ class BudgetLine(TenantModel, VersionedModel):
 @pghistory.track()
 class BudgetVersion(TenantModel):
     """A frozen copy of the client's budget as presented (v1, v2...), to compare what changed since."""
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="budget_versions")
     number = models.PositiveIntegerField()

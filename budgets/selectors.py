@@ -1,9 +1,13 @@
 """Reads of the budgets app: the client's budget rolled up by fiscal quarter and year, the horizon, the
 snapshot a presented version freezes, and what changed since the last presented version.
 
-Which lines count (docs/budgets.md): a line is **approved** when it has no initiative or its initiative is
-approved, scheduled, in progress or done; **proposed** when its initiative is an idea or proposed. Lines of
-declined, cancelled or archived initiatives, and archived lines, are left out of the rollups.
+Which lines count (docs/budgets.md): a line of an initiative is **approved** when its initiative is
+approved, scheduled, in progress or done, **proposed** when it is an idea or proposed, and left out when it
+is declined, cancelled or archived. A line of no initiative follows its own decision: **proposed** until the
+client approves it, left out once declined. Archived lines are left out of the rollups.
+
+An initiative's price (`InitiativePrice`, `initiative_prices`) is defined here once, for the portal, the
+roadmap and budget pages, the roadmap PDF and the API.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from msp.money import format_money, quantize
 from msp.quarters import Quarter, horizon
 from roadmaps.choices import InitiativeStatus
 
-from .choices import ExpenseType, LineCategory, LineKind
+from .choices import ExpenseType, LineCategory, LineDecision, LineKind
 from .models import BudgetLine, BudgetVersion
 from .rollups import ZERO, Amount, line_amounts, line_unit_price, pricing_label
 
@@ -132,10 +136,15 @@ class Budget:
 
 
 def line_status(line: BudgetLine) -> str:
-    """approved / proposed / excluded, from the line's initiative (a line without one is approved)."""
+    """approved / proposed / excluded: from the line's initiative, or for a line of no initiative from its
+    own decision (proposed until the client approves it; a declined one is left out)."""
     initiative = line.initiative
     if initiative is None:
-        return APPROVED
+        if line.decision == LineDecision.APPROVED:
+            return APPROVED
+        if line.decision == LineDecision.DECLINED:
+            return EXCLUDED
+        return PROPOSED
     if initiative.archived_at is not None:
         return EXCLUDED
     if initiative.status in APPROVED_STATUSES:
@@ -167,7 +176,7 @@ def client_budget(*, client: Client, quarters: list[Quarter]) -> Budget:
     total = Rollup(label="Total")
     by_initiative: dict[uuid.UUID, Amount] = {}
     included, excluded = [], []
-    qs = BudgetLine.objects.filter(client=client, archived_at__isnull=True).select_related("initiative")
+    qs = BudgetLine.objects.filter(client=client, archived_at__isnull=True).select_related("initiative", "decided_by")
     for line in qs.order_by("start_quarter", "description", "created_at"):
         _annotate(line, quarters, fy_start_month)
         if line.initiative_id is not None:
@@ -184,6 +193,95 @@ def client_budget(*, client: Client, quarters: list[Quarter]) -> Budget:
                 rollup.add(amount, kind=line.kind, status=line.budget_status)
     return Budget(client=client, quarter_list=list(quarters), quarters=rollups, years=years, total=total,
                   by_initiative=by_initiative, lines=included, excluded=excluded)
+
+
+# --- an initiative's price --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InitiativePrice:
+    """What an initiative costs the client, defined once for every page, the portal, the PDF and the API.
+
+    `one_time`: the price of its one-time lines falling in the plan; `monthly`: the monthly price of its
+    recurring lines running in the plan (quantity x unit price); `budgeted`: the price of all its lines
+    over the plan (recurring lines three months per quarter); `quoted`: the price the vCIO quoted in the
+    proposal (`Initiative.proposal_amount`), None when none was.
+
+    `price` is the one figure that stands for the initiative: **the quote overrides the budget lines** when
+    there is one (it is what the client is asked to approve), else the budgeted price, else None. The
+    budget's totals are always sums of lines; a quote never changes them.
+    """
+
+    one_time: Decimal = ZERO
+    monthly: Decimal = ZERO
+    budgeted: Decimal = ZERO
+    quoted: Decimal | None = None
+
+    @property
+    def price(self) -> Decimal | None:
+        if self.quoted is not None:
+            return self.quoted
+        return self.budgeted or None
+
+    @property
+    def is_quoted(self) -> bool:
+        return self.quoted is not None
+
+    @property
+    def sort_key(self) -> Decimal:
+        return self.price or ZERO
+
+
+NO_PRICE = InitiativePrice()
+
+
+def _priced(lines, quoted: Decimal | None = None) -> InitiativePrice:
+    """The InitiativePrice of some annotated lines (`_annotate`): the one place the parts are added up."""
+    one_time = monthly = budgeted = ZERO
+    for line in lines:
+        if not line.horizon_total:
+            continue  # falls outside the plan
+        budgeted += line.horizon_total.price
+        if line.kind == LineKind.ONE_TIME:
+            one_time += line.horizon_total.price
+        else:
+            monthly += quantize(Decimal(line.quantity) * line.unit_price)
+    return InitiativePrice(one_time=quantize(one_time), monthly=quantize(monthly), budgeted=quantize(budgeted),
+                           quoted=quantize(quoted) if quoted is not None else None)
+
+
+def budget_line_price(line: BudgetLine) -> InitiativePrice:
+    """The price of one line of a Budget (annotated), defined as an initiative's is: for the budget items
+    of no initiative that the client decides on their own."""
+    return _priced([line])
+
+
+def initiative_prices(*, budget: Budget, initiatives) -> dict[uuid.UUID, InitiativePrice]:
+    """{initiative id: InitiativePrice} for each of `initiatives`, from `budget`'s lines (its quarters are
+    the plan; lines of declined initiatives count here though they are out of the budget's totals)."""
+    by_initiative: dict[uuid.UUID, list[BudgetLine]] = {}
+    for line in [*budget.lines, *budget.excluded]:
+        if line.initiative_id is not None:
+            by_initiative.setdefault(line.initiative_id, []).append(line)
+    return {i.pk: _priced(by_initiative.get(i.pk, []), i.proposal_amount) for i in initiatives}
+
+
+# --- lines of no initiative: the client's own decision -----------------------------------------------------
+
+def lines_awaiting_decision(*, client: Client, quarters: list[Quarter]) -> list[tuple[BudgetLine, InitiativePrice]]:
+    """The client's live lines of no initiative still awaiting the client's decision, each with its price
+    over `quarters` (defined as an initiative's is)."""
+    qs = (BudgetLine.objects.filter(client=client, initiative__isnull=True, archived_at__isnull=True,
+                                    decision=LineDecision.PROPOSED)
+          .order_by("start_quarter", "description", "created_at"))
+    fy_start_month = quarters[0].fy_start_month if quarters else client.fiscal_year_start_month
+    return [(line, budget_line_price(line)) for line in (_annotate(x, quarters, fy_start_month) for x in qs)]
+
+
+def line_decisions(*, client: Client, limit: int = 10):
+    """The latest decisions on the client's lines of no initiative, newest first."""
+    return (BudgetLine.objects.filter(client=client, initiative__isnull=True, archived_at__isnull=True,
+                                      decided_at__isnull=False)
+            .select_related("decided_by").order_by("-decided_at")[:limit])
 
 
 def budget_chart(budget: Budget, *, currency: str, width: int = 720, height: int = 260):

@@ -27,7 +27,7 @@ from roadmaps import services as roadmap_services
 from roadmaps.choices import InitiativeCategory, InitiativeStatus, LifecycleReason
 from roadmaps.models import Initiative, LifecycleDecision
 
-from .choices import BudgetActivity, ExpenseType, LineCategory, LineKind, Pricing
+from .choices import BudgetActivity, ExpenseType, LineCategory, LineDecision, LineKind, Pricing
 from .models import BudgetLine, BudgetVersion
 from .selectors import budget_changes_since_presented, budget_snapshot, client_budget, client_horizon
 
@@ -35,6 +35,7 @@ __all__ = [
     "budget_changes_since_presented",
     "budget_line_archive",
     "budget_line_create",
+    "budget_line_decide",
     "budget_line_update",
     "budget_present",
     "lifecycle_accept",
@@ -42,6 +43,12 @@ __all__ = [
 
 LINE_FIELDS = frozenset({"initiative", "description", "category", "expense_type", "kind", "start_quarter",
                          "end_quarter", "quantity", "unit_cost", "pricing", "rate"})
+# What the client approved on a line of no initiative: changing any of these (or linking the line to an
+# initiative) makes it a new proposal, so an approval never covers work or money the client did not see.
+DECIDED_FIELDS = frozenset({"initiative", "description", "kind", "start_quarter", "end_quarter", "quantity",
+                            "unit_cost", "pricing", "rate"})
+LINE_DECISIONS = (LineDecision.APPROVED, LineDecision.DECLINED)
+NOTE_LIMIT = 2000
 
 
 # --- budget lines ---------------------------------------------------------------------------------------
@@ -119,7 +126,36 @@ def budget_line_update(*, line: BudgetLine, actor: User | None, expected_version
     values = {name: fields.get(name, getattr(stored, name)) for name in LINE_FIELDS}
     checked = {name for name in fields if fields[name] != getattr(stored, name)}
     _check_line(client, values, checked=checked)
+    if stored.decision != LineDecision.PROPOSED and checked & DECIDED_FIELDS:
+        fields.update(decision=LineDecision.PROPOSED, decided_at=None, decided_by=None, decision_note="")
     return record_update(line, actor=actor, expected_version=expected_version, **fields)
+
+
+@transaction.atomic
+def budget_line_decide(*, line: BudgetLine, actor: User | None, decision: str, note: str = "",
+                       expected_version: int | None = None) -> BudgetLine:
+    """The client's decision on a proposed line of no initiative: approved or declined, with who (the
+    decision maker in the portal, or the staff member recording their answer), when and a note.
+
+    A line of an initiative is decided with its initiative and is refused here."""
+    if decision not in LINE_DECISIONS:
+        raise ValidationError({"decision": "Decide “approved” or “declined”."})
+    note = (note or "").strip()
+    if len(note) > NOTE_LIMIT:
+        raise ValidationError({"decision_note": f"Keep the note under {NOTE_LIMIT} characters."})
+    line = BudgetLine.objects.select_for_update(of=("self",)).select_related("client", "initiative").get(pk=line.pk)
+    if line.client.is_archived:
+        raise ValidationError(f"{line.client.name} is archived; restore it before changing its budget.")
+    if line.archived_at is not None:
+        raise ValidationError(f"The budget line “{line}” is archived; it can no longer be decided.")
+    if line.initiative_id is not None:
+        raise ValidationError(f"The budget line “{line}” belongs to “{line.initiative.title}”; it is approved or "
+                              "declined with that initiative.")
+    if line.decision != LineDecision.PROPOSED:
+        raise ValidationError({"decision": f"Only a proposed budget line can be approved or declined; “{line}” is "
+                                           f"{line.get_decision_display().lower()}."})
+    return record_update(line, actor=actor, expected_version=expected_version, decision=decision,
+                         decided_at=timezone.now(), decided_by=actor, decision_note=note)
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ urlpatterns = [
     path("client/<uuid:client_id>/lines/<uuid:line_id>/edit/", views.budget_line_edit, name="budget_line_edit"),
     path("client/<uuid:client_id>/lines/<uuid:line_id>/archive/", views.budget_line_archive,
          name="budget_line_archive"),
+    path("client/<uuid:client_id>/lines/<uuid:line_id>/decide/", views.budget_line_decide,
+         name="budget_line_decide"),
     path("client/<uuid:client_id>/present/", views.budget_present, name="budget_present"),
     path("client/<uuid:client_id>/versions/", views.budget_versions, name="budget_versions"),
     path("client/<uuid:client_id>/versions/<uuid:version_id>/", views.budget_version_detail,

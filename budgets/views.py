@@ -47,9 +47,14 @@ def budget_detail(request, client_id):
     quarters = selectors.client_horizon(client=client)
     budget = selectors.client_budget(client=client, quarters=quarters)
     currency = request.msp.currency
+    initiatives = list({line.initiative_id: line.initiative for line in [*budget.lines, *budget.excluded]
+                        if line.initiative is not None}.values())
+    prices = selectors.initiative_prices(budget=budget, initiatives=initiatives)
     return render(request, "budgets/budget_detail.html", {
         "client": client,
         "budget": budget,
+        "initiative_prices": sorted(((i, prices[i.pk]) for i in initiatives),
+                                    key=lambda pair: (-pair[1].sort_key, pair[0].title)),
         "quarter_rollups": list(budget.quarters.values()),
         "year_rollups": list(budget.years.values()),
         "chart": selectors.budget_chart(budget, currency=currency),
@@ -112,6 +117,24 @@ def budget_line_archive(request, client_id, line_id):
     line = get_in_scope(BudgetLine, pk=line_id, client=client)
     services.budget_line_archive(line=line, actor=request.user)
     messages.success(request, f"Budget line “{line}” archived.")
+    return redirect(_budget_url(client, "lines"))
+
+
+@require_perm(Perm.EDIT_BUDGETS)
+@require_POST
+def budget_line_decide(request, client_id, line_id):
+    """POST `decision` (approved / declined) and an optional `note`: staff record the client's answer on a
+    proposed line of no initiative (e.g. given in a meeting); the client may also decide it in the portal."""
+    client = _client(client_id)
+    line = get_in_scope(BudgetLine.objects.select_related("client"), pk=line_id, client=client,
+                        archived_at__isnull=True)
+    try:
+        line = services.budget_line_decide(line=line, actor=request.user, decision=request.POST.get("decision", ""),
+                                           note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_budget_url(client, "lines"))
+    messages.success(request, f"Recorded: {client.name} {line.get_decision_display().lower()} “{line}”.")
     return redirect(_budget_url(client, "lines"))
 
 

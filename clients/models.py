@@ -22,6 +22,8 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 class Client(TenantModel, VersionedModel):
     """A business the MSP serves under a monthly recurring agreement."""
 
+    client_path = "pk"  # how a portal request is confined to its client (msp.confinement)
+
     name = models.CharField(max_length=200)
     industry = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=16, choices=ClientStatus.choices, default=ClientStatus.ONBOARDING)
@@ -94,6 +96,8 @@ class Client(TenantModel, VersionedModel):
 class Contact(TenantModel, VersionedModel):
     """A person at the client; decision makers approve roadmaps and answer the survey."""
 
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts")
     name = models.CharField(max_length=150)
     title = models.CharField(max_length=150, blank=True)
@@ -114,6 +118,8 @@ class Contact(TenantModel, VersionedModel):
 class BusinessObjective(TenantModel, VersionedModel):
     """A goal of the client's business that technology should serve (growth, hybrid work, compliance...)."""
 
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="objectives")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -132,6 +138,8 @@ class BusinessObjective(TenantModel, VersionedModel):
 @pghistory.track()
 class Asset(TenantModel, VersionedModel):
     """A piece of the client's hardware, software or service with its lifecycle dates."""
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assets")
     kind = models.CharField(max_length=16, choices=AssetKind.choices, default=AssetKind.OTHER)
@@ -176,6 +184,8 @@ class Asset(TenantModel, VersionedModel):
 @pghistory.track(exclude=["token_hash"])
 class ClientAccess(TenantModel):
     """Portal access for one of the client's contacts: an invitation until accepted, then a login."""
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="portal_accesses")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="portal_accesses")
@@ -222,6 +232,8 @@ class Document(TenantModel):
     Each new document of a kind for a client gets the next `edition`; older editions stay. Published
     documents appear in the client's portal.
     """
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)

@@ -19,6 +19,7 @@ from django_scopes import ScopedManager
 
 from .activity_kinds import MAX_KIND_LENGTH, activity_kind_choices
 from .choices import FINISHED_JOB_STATUSES, JobStatus
+from .confinement import ClientConfinedManager
 from .roles import Role
 
 MONTHS = [(m, name) for m, name in enumerate(
@@ -241,7 +242,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(msp="msp")
+    client_path = None  # no client's: a portal request (msp.confinement) sees no jobs
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         ordering = ["-created_at"]
@@ -289,7 +291,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(msp="msp")
+    client_path = None  # a person's, not a client's: a portal request (msp.confinement) sees none
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         ordering = ["-created_at"]
@@ -318,7 +321,8 @@ class Activity(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(msp="msp")
+    client_path = "client_id"  # a portal request (msp.confinement) sees only its client's events
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         ordering = ["-occurred_at"]

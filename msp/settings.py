@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "alignment",
     "roadmaps",
     "budgets",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "msp.tenancy.TenantMiddleware",
+    # A client-role user's request is confined to their one client from here on (msp.confinement).
+    "portal.middleware.PortalConfinementMiddleware",
     "pghistory.middleware.HistoryMiddleware",
 ]
 

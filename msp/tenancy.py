@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from contextlib import nullcontext
+from typing import ClassVar
 
 import pghistory
 from celery import Task
@@ -18,20 +19,29 @@ from django.http import Http404
 from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
 
+from .confinement import ClientConfinedManager
 from .models import ApiToken, Membership, Msp, hash_secret
 
 SESSION_KEY = "active_msp"
 
 
 class TenantModel(models.Model):
-    """Base of every tenant-owned model: UUID key, `msp`, timestamps and a scoped manager."""
+    """Base of every tenant-owned model: UUID key, `msp`, timestamps and a scoped manager.
+
+    The manager also confines queries to one client while a portal request is bound to it
+    (msp.confinement): each model says how it reaches its client in `client_path` (None: no rows while
+    bound, unless `portal_readable`).
+    """
+
+    client_path: ClassVar[str | None] = None
+    portal_readable: ClassVar[bool] = False
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     msp = models.ForeignKey(Msp, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(msp="msp")
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
 
     class Meta:
         abstract = True

@@ -23,7 +23,7 @@ urlpatterns = [
     path("account/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("clients/", include("clients.urls")),
-    path("portal/", include("clients.portal_urls")),
+    path("portal/", include("portal.urls")),
     path("standards/", include("standards.urls")),
     path("reviews/", include("alignment.urls")),
     path("reviews/", include("alignment.urls_reports")),

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from budgets.selectors import client_budget, client_horizon, quarter_label
+from budgets.selectors import NO_PRICE, client_budget, client_horizon, initiative_prices, quarter_label
 from clients.api import DocumentSerializer
 from clients.models import Client
 from msp.api_auth import RolePermission
@@ -69,7 +69,9 @@ class PlanInitiativeSerializer(serializers.Serializer):
                                                                     "start quarter only).")
     start_label = serializers.CharField(help_text="`FY2027 Q2`; empty in the backlog.")
     end_label = serializers.CharField()
-    price = serializers.DecimalField(**MONEY, help_text="Price of its budget lines inside the 12 quarters.")
+    price = serializers.DecimalField(**MONEY, help_text="Its price (budgets.selectors.InitiativePrice): the quoted "
+                                                        "`proposal_amount` when there is one, else `budgeted`.")
+    budgeted = serializers.DecimalField(**MONEY, help_text="Price of its budget lines inside the 12 quarters.")
     one_time = serializers.DecimalField(**MONEY, help_text="Price of its one-time lines inside the 12 quarters.")
     monthly = serializers.DecimalField(**MONEY, help_text="Monthly price of its recurring lines.")
     proposal_amount = serializers.DecimalField(**MONEY, allow_null=True,
@@ -114,18 +116,18 @@ def roadmap_plan(*, client: Client, today=None) -> dict:
     """The 12-quarter plan of `client` as plain values (every live initiative, whatever its status)."""
     quarters = client_horizon(client=client, today=today)
     budget = client_budget(client=client, quarters=quarters)
-    costs = reports.initiative_costs(budget)
     board = roadmap_board(client=client, quarters=quarters)
+    prices = initiative_prices(budget=budget, initiatives=board.initiatives)
     fy = client.fiscal_year_start_month
-    none = reports.InitiativeCost()
 
     def item(initiative) -> dict:
-        cost = costs.get(initiative.pk, none)
+        cost = prices.get(initiative.pk, NO_PRICE)
         return {"id": initiative.pk, "title": initiative.title, "status": initiative.status,
                 "category": initiative.category, "start_quarter": initiative.start_quarter,
                 "end_quarter": initiative.end_quarter, "start_label": quarter_label(initiative.start_quarter, fy),
                 "end_label": quarter_label(initiative.end_quarter or initiative.start_quarter, fy),
-                "price": cost.plan, "one_time": cost.one_time, "monthly": cost.monthly,
+                "price": cost.sort_key, "budgeted": cost.budgeted, "one_time": cost.one_time,
+                "monthly": cost.monthly,
                 "proposal_amount": initiative.proposal_amount}
 
     out_quarters = []

@@ -26,6 +26,8 @@ class Initiative(TenantModel, VersionedModel):
     msp.quarters); no start quarter means the initiative waits in the backlog.
     """
 
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
+
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="initiatives")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -80,6 +82,8 @@ class LifecycleDecision(TenantModel):
     Suggestions themselves are computed from the assets; a decision keeps an accepted one linked to its
     initiative and a dismissed one dismissed, for that asset, reason and date.
     """
+
+    client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="lifecycle_decisions")

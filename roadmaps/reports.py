@@ -14,7 +14,6 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,18 +22,28 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from budgets.selectors import (
+    APPROVED,
+    NO_PRICE,
+    InitiativePrice,
+    budget_line_price,
+    client_budget,
+    client_horizon,
+    initiative_prices,
+)
 from clients.choices import DocumentKind
 from clients.documents import document_create, document_publish
 from clients.models import Client, Document
 from msp.jobs import job_create, job_fail, job_progress, job_start, job_succeed
 from msp.models import Job, Msp, User
-from msp.money import format_money, quantize
+from msp.money import format_money
 from msp.pdf import render_pdf
 from msp.quarters import Quarter
 from msp.tenancy import delay_on_commit
 
 from .choices import InitiativeStatus
 from .models import Initiative
+from .selectors import roadmap_board
 
 JOB_KIND = "roadmap_report"
 TEMPLATE = "reports/roadmap_report.html"
@@ -43,7 +52,6 @@ ARCHIVED_CLIENT = "This client is archived; restore it before making documents."
 NOT_IN_PLAN = (InitiativeStatus.DECLINED, InitiativeStatus.CANCELLED)
 PLAN_STATUSES = tuple(s for s in InitiativeStatus.values if s not in NOT_IN_PLAN)
 BIGGEST_ITEMS = 5
-ZERO = Decimal("0.00")
 
 
 # --- the timeline chart ---------------------------------------------------------------------------------
@@ -157,37 +165,9 @@ def timeline_chart(bars: list[TimelineBar], quarters: list[Quarter], *, title: s
 
 
 @dataclass(frozen=True)
-class InitiativeCost:
-    """An initiative's price to the client over the plan: its one-time lines, the monthly amount of its
-    recurring lines, and everything it costs inside the 12 quarters (recurring months included)."""
-
-    one_time: Decimal = ZERO
-    monthly: Decimal = ZERO
-    plan: Decimal = ZERO
-
-
-def initiative_costs(budget) -> dict:
-    """{initiative id: InitiativeCost} from a budgets.selectors.Budget (lines outside its quarters ignored).
-
-    Declined and cancelled initiatives keep their costs here (the budget's totals leave them out)."""
-    one_time: dict = {}
-    monthly: dict = {}
-    for line in [*budget.lines, *budget.excluded]:
-        if line.initiative_id is None or not line.horizon_total:
-            continue
-        if line.kind == "one_time":
-            one_time[line.initiative_id] = one_time.get(line.initiative_id, ZERO) + line.horizon_total.price
-        else:
-            monthly[line.initiative_id] = monthly.get(line.initiative_id, ZERO) + quantize(
-                Decimal(line.quantity) * line.unit_price)
-    return {pk: InitiativeCost(one_time=quantize(one_time.get(pk, ZERO)), monthly=quantize(monthly.get(pk, ZERO)),
-                               plan=quantize(amount.price))
-            for pk, amount in budget.by_initiative.items()}
-
-
-@dataclass(frozen=True)
 class InitiativeRow:
-    """An initiative as the report lists it; `one_time` and `monthly` are empty when it has none."""
+    """An initiative as the report lists it, with its one price (budgets.selectors.InitiativePrice, shown
+    by the include every page uses)."""
 
     title: str
     description: str
@@ -195,11 +175,18 @@ class InitiativeRow:
     status_label: str
     category: str
     when: str
-    one_time: str
-    monthly: str
-    price: str
-    plan_price: Decimal
+    price: InitiativePrice
     answers: list[str]
+
+
+@dataclass(frozen=True)
+class BudgetItemRow:
+    """A budget line of no initiative as the report lists it: approved by the client, or awaiting them."""
+
+    description: str
+    when: str
+    approved: bool
+    price: InitiativePrice
 
 
 @dataclass(frozen=True)
@@ -231,6 +218,7 @@ class FiscalYearTable:
 @dataclass(frozen=True)
 class RoadmapReport:
     msp_name: str
+    currency: str
     client_name: str
     vcio_name: str
     generated_on: date
@@ -250,6 +238,7 @@ class RoadmapReport:
     timeline_charts: list[SafeString]
     quarters: list[QuarterSection]
     backlog: list[InitiativeRow]
+    budget_items: list[BudgetItemRow]
     fiscal_years: list[FiscalYearTable]
 
 
@@ -274,13 +263,11 @@ def answers_of(initiative: Initiative) -> list[str]:
     return out
 
 
-def _row(initiative: Initiative, when: str, cost: InitiativeCost, currency: str) -> InitiativeRow:
+def _row(initiative: Initiative, when: str, price: InitiativePrice) -> InitiativeRow:
     return InitiativeRow(
         title=initiative.title, description=initiative.description.strip(), status=initiative.status,
         status_label=initiative.get_status_display(), category=initiative.get_category_display(), when=when,
-        one_time=format_money(cost.one_time, currency) if cost.one_time else "",
-        monthly=format_money(cost.monthly, currency) if cost.monthly else "",
-        price=format_money(cost.plan, currency), plan_price=cost.plan, answers=answers_of(initiative))
+        price=price, answers=answers_of(initiative))
 
 
 def _money_row(label: str, rollup, currency: str) -> MoneyRow:
@@ -291,18 +278,15 @@ def _money_row(label: str, rollup, currency: str) -> MoneyRow:
 
 def roadmap_report_data(*, client: Client, today: date | None = None) -> RoadmapReport:
     """Everything the roadmap PDF shows, as plain values: the 12 quarters from the client's current fiscal
-    quarter. The budget figures are budgets.selectors.client_budget's, prices to the client."""
-    from budgets.selectors import client_budget, client_horizon  # budgets builds on roadmaps
-
-    from .selectors import roadmap_board
-
+    quarter. The budget figures are budgets.selectors.client_budget's, prices to the client; an
+    initiative's price is budgets.selectors.initiative_prices', as on every page and in the portal."""
     msp = client.msp
     currency = msp.currency
     quarters = client_horizon(client=client, today=today)
     budget = client_budget(client=client, quarters=quarters)
-    costs = initiative_costs(budget)
     board = roadmap_board(client=client, quarters=quarters)
-    none = InitiativeCost()
+    prices = initiative_prices(budget=budget, initiatives=board.initiatives)
+    last_label = quarters[-1].label
 
     placed = [p for p in board.placements if p.initiative.status in PLAN_STATUSES]
     backlog = [i for i in board.backlog if i.status in PLAN_STATUSES]
@@ -310,8 +294,8 @@ def roadmap_report_data(*, client: Client, today: date | None = None) -> Roadmap
     by_status = Counter(i.status for i in counted)
     status_counts = [(s.label, by_status[s]) for s in InitiativeStatus if by_status[s]]
 
-    rows = {p.initiative.pk: _row(p.initiative, p.label, costs.get(p.initiative.pk, none), currency) for p in placed}
-    backlog_rows = [_row(i, "Not scheduled yet", costs.get(i.pk, none), currency) for i in backlog]
+    rows = {p.initiative.pk: _row(p.initiative, p.label, prices.get(p.initiative.pk, NO_PRICE)) for p in placed}
+    backlog_rows = [_row(i, "Not scheduled yet", prices.get(i.pk, NO_PRICE)) for i in backlog]
     sections = []
     for index, q in enumerate(quarters):
         starting = [rows[p.initiative.pk] for p in board.columns[index] if p.initiative.pk in rows]
@@ -328,8 +312,16 @@ def roadmap_report_data(*, client: Client, today: date | None = None) -> Roadmap
     chunks = [bars[i:i + TIMELINE_ROWS_PER_CHART] for i in range(0, len(bars), TIMELINE_ROWS_PER_CHART)] or [[]]
     charts = [timeline_chart(chunk, quarters, title="Roadmap timeline" + (
         f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else "")) for n, chunk in enumerate(chunks)]
-    candidates = [r for r in [*rows.values(), *backlog_rows] if r.plan_price > 0]
-    biggest = sorted(candidates, key=lambda r: (-r.plan_price, r.title))[:BIGGEST_ITEMS]
+    candidates = [r for r in [*rows.values(), *backlog_rows] if r.price.sort_key > 0]
+    biggest = sorted(candidates, key=lambda r: (-r.price.sort_key, r.title))[:BIGGEST_ITEMS]
+
+    # Budget lines of no initiative are decided by the client on their own (proposed until approved), so
+    # the report names them: they make up the rest of the approved and awaiting figures.
+    budget_items = [BudgetItemRow(
+        description=line.description,
+        when=line.start_label if line.kind == "one_time" else f"{line.start_label} – {line.end_label or last_label}",
+        approved=line.budget_status == APPROVED, price=budget_line_price(line))
+        for line in budget.lines if line.initiative_id is None and line.horizon_total]
 
     fiscal_years = []
     for label, rollup in budget.years.items():
@@ -341,6 +333,7 @@ def roadmap_report_data(*, client: Client, today: date | None = None) -> Roadmap
     total = budget.total
     return RoadmapReport(
         msp_name=msp.name,
+        currency=currency,
         client_name=client.name,
         vcio_name=client.vcio.display_name if client.vcio else "",
         generated_on=today or _local_today(msp),
@@ -354,12 +347,14 @@ def roadmap_report_data(*, client: Client, today: date | None = None) -> Roadmap
         recurring_total=format_money(total.recurring.price, currency),
         grand_total=format_money(total.total.price, currency),
         monthly_at_end=format_money(budget.quarters[last].recurring.price / 3, currency),
-        approved_total=format_money(total.approved, currency) if total.approved else "",
-        proposed_total=format_money(total.proposed, currency) if total.proposed else "",
+        # Both always shown (zero too) and they add up to the total: approved + awaiting = grand total.
+        approved_total=format_money(total.approved, currency),
+        proposed_total=format_money(total.proposed, currency),
         biggest=biggest,
         timeline_charts=charts,
         quarters=sections,
         backlog=backlog_rows,
+        budget_items=budget_items,
         fiscal_years=fiscal_years,
     )
 

@@ -42,9 +42,10 @@ def _horizon(client: Client) -> list[Quarter]:
     return list(budget_selectors.client_horizon(client=client, today=_today()))
 
 
-def _costs(client: Client, quarters: list[Quarter]) -> dict:
-    """initiative id -> Amount(cost, price) of its budget lines within the horizon."""
-    return dict(budget_selectors.client_budget(client=client, quarters=quarters).by_initiative)
+def _prices(client: Client, quarters: list[Quarter], initiatives: list[Initiative]) -> dict:
+    """initiative id -> its price (budgets.selectors.InitiativePrice), as the portal and the PDF show it."""
+    budget = budget_selectors.client_budget(client=client, quarters=quarters)
+    return budget_selectors.initiative_prices(budget=budget, initiatives=initiatives)
 
 
 def _client(client_id) -> Client:
@@ -83,11 +84,9 @@ def roadmap_detail(request, client_id):
     filter_form = RoadmapFilterForm(request.GET or None)
     filters = filter_form.filters()
     board = selectors.roadmap_board(client=client, quarters=quarters, **filters)
-    costs = _costs(client, quarters)
+    prices = _prices(client, quarters, board.initiatives)
     for initiative in board.initiatives:
-        amount = costs.get(initiative.pk)
-        initiative.budget_price = getattr(amount, "price", None)
-        initiative.budget_cost = getattr(amount, "cost", None)
+        initiative.price = prices[initiative.pk]
     suggestions = selectors.lifecycle_suggestions(client=client, quarters=quarters)
     can_edit = can(request.role, Perm.EDIT_ROADMAPS) and not client.is_archived
     return render(request, "roadmaps/roadmap_detail.html", {

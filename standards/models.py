@@ -18,6 +18,9 @@ from .choices import PRIORITY_WEIGHTS, Frequency, Priority, StandardStatus
 class Category(TenantModel, VersionedModel):
     """A chapter of the library (backup, firewalls, email...), shown in `position` order."""
 
+    # The MSP's library, no client's: a portal request (msp.confinement) sees none of it.
+    client_path = None
+
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -38,6 +41,9 @@ class Category(TenantModel, VersionedModel):
 @pghistory.track()
 class Framework(TenantModel, VersionedModel):
     """A compliance framework standards can serve (HIPAA, PCI DSS, NIST CSF 2.0, CIS...). MSPs add their own."""
+
+    # The MSP's library, no client's: a portal request (msp.confinement) sees none of it.
+    client_path = None
 
     code = models.CharField(max_length=30, help_text="Short name, e.g. HIPAA.")
     name = models.CharField(max_length=150)
@@ -61,6 +67,9 @@ class Standard(TenantModel, VersionedModel):
     The current text lives here and in the latest `StandardRevision`. Editing the text of a standard that
     already has answers adds a revision, so past reviews keep the exact words they were answered against.
     """
+
+    # The MSP's library, no client's: a portal request (msp.confinement) sees none of it.
+    client_path = None
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="standards")
     name = models.CharField(max_length=150)
@@ -107,6 +116,9 @@ class Standard(TenantModel, VersionedModel):
 @pghistory.track()
 class StandardRevision(TenantModel):
     """The exact text of a standard at one point; answers point here, so old reviews never change."""
+
+    # The MSP's library, no client's: a portal request (msp.confinement) sees none of it.
+    client_path = None
 
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()

@@ -32,7 +32,8 @@ def q(tenant, july):
 
 @pytest.fixture
 def planned(tenant, july, q):
-    """A one-time line (3,000 at 30 % markup = 3,900) and a proposed recurring one (2 x 50 at a 20 % margin
+    """A one-time line of no initiative (3,000 at 30 % markup = 3,900; proposed until the client approves it)
+    and a proposed recurring one (2 x 50 at a 20 % margin
     = 62.50 a month -> 375 a quarter) from the second quarter, ending in the third."""
     proposal = initiative(july, "Cloud backup", "proposed")
     return {
@@ -54,15 +55,16 @@ def test_budget_page_shows_lines_rollups_chart_and_actions_for_the_vcio(tenant, 
     assert "Server &lt;R740&gt;" in body
     assert "Server <R740>" not in body
     rows = re.findall(r'<tr data-line="[^"]+" data-status="(\w+)"', body)
-    assert rows == ["approved", "proposed"]
+    assert rows == ["proposed", "proposed"]
     assert "30 % markup" in body
     assert "20 % margin" in body
     assert f"{q[1].label} – {q[2].label}" in body
     assert "$62.50" in body  # the unit price at a 20 % margin
     totals = re.search(r'id="total-price">([^<]+)<', body).group(1)
     assert totals == "$4,650.00"  # 3,900 + 2 x 375
-    assert re.search(r'id="total-approved">([^<]+)<', body).group(1) == "$3,900.00"
-    assert re.search(r'id="total-proposed">([^<]+)<', body).group(1) == "$750.00"
+    # The line of no initiative awaits the client too: nothing is approved yet (0 + 4,650 = 4,650).
+    assert re.search(r'id="total-approved">([^<]+)<', body).group(1) == "$0.00"
+    assert re.search(r'id="total-proposed">([^<]+)<', body).group(1) == "$4,650.00"
     quarter_row = re.search(rf'<tr data-label="{q[1].label}">(.*?)</tr>', body, re.S).group(1)
     assert re.findall(r"\$[\d,.]+", quarter_row) == ["$0.00", "$0.00", "$300.00", "$375.00", "$300.00", "$375.00",
                                                      "$0.00", "$375.00"]

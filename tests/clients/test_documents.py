@@ -1,4 +1,5 @@
-"""Client documents: editions and checksums, publishing, staff and portal downloads, the API."""
+"""Client documents: editions and checksums, publishing, staff downloads, the API (portal downloads:
+tests/portal/test_documents.py)."""
 
 from __future__ import annotations
 
@@ -222,43 +223,6 @@ def test_a_damaged_file_is_not_served(tenant, login, caplog):
     assert b"does not match the checksum" in response.content
     assert b"TINY" not in response.content
     assert f"document {doc.pk}: stored file" in caplog.text
-
-
-# --- portal -------------------------------------------------------------------------------------------
-
-
-def test_portal_lists_and_serves_only_its_clients_published_documents(tenant, other_tenant, login):
-    published = make(tenant, title="Alignment report: Annual review", publish=True)
-    unpublished = make(tenant, title="Draft report")
-    archived = make(tenant, title="Old report", publish=True, archive=True)
-    sibling = make(tenant, tenant.clients[1], title="Logistics report", publish=True)
-    foreign = make(other_tenant, title="Bravo report", publish=True)
-    portal = login(tenant.users[Role.CLIENT])
-
-    home = portal.get("/portal/").content.decode()
-    assert "Alignment report: Annual review" in home
-    assert f'href="/portal/documents/{published.pk}/download/"' in home
-    for absent in ("Draft report", "Old report", "Logistics report", "Bravo report",
-                   "No documents have been published yet."):
-        assert absent not in home
-
-    response = portal.get(f"/portal/documents/{published.pk}/download/")
-    assert response.status_code == 200
-    assert response.content == PDF
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="Alpha-Dental-alignment-report-e1.pdf"'
-    assert response["X-Content-Type-Options"] == "nosniff"
-    for doc in (unpublished, archived, sibling, foreign):
-        assert portal.get(f"/portal/documents/{doc.pk}/download/").status_code == 404, doc.title
-
-
-def test_portal_download_needs_a_portal_user(tenant, login):
-    doc = make(tenant, publish=True)
-    url = f"/portal/documents/{doc.pk}/download/"
-    assert login(tenant.users[Role.OWNER]).get(url).status_code == 404
-    anonymous = HttpClient().get(url)
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith("/accounts/login/")
 
 
 # --- API ----------------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_roadmap_shows_twelve_fiscal_quarters_and_placed_cards(tenant, july, fro
     assert 'draggable="true"' in html
     assert f'data-move-url="/roadmaps/initiatives/{overhaul.pk}/move/"' in html
     assert 'data-column="2" data-span="1"' in card(response, later)
-    assert "$2,500.00</span> <span class=\"text-body-secondary\">proposed" in card(response, later)
+    assert 'Quoted price <strong class="price-quoted">$2,500.00</strong></span>' in card(response, later)
     backlog = body[body.index('id="backlog-cards"'):body.index('id="lifecycle"')]
     assert "Someday maybe" in backlog
     assert "Backup overhaul" not in backlog

@@ -61,13 +61,14 @@ def build_plan(tenant) -> dict:
     D "Declined idea: on-site server room" (declined, FY2028 Q1): one-time 1,000.00, left out of the budget.
     E "Document management" (idea, backlog, no lines).
     No initiative: "Microsoft 365 Business Premium" recurring 24 x 22.00 at 10 % markup -> 24.20 a unit,
-        1,742.40 a quarter, FY2027 Q2 - FY2027 Q4.
+        1,742.40 a quarter, FY2027 Q2 - FY2027 Q4 (5,227.20); proposed until the client approves it.
 
     FY2027: one-time 2,600.00, recurring 1,742.40 x 3 + 480.00 x 2 = 6,187.20, total 8,787.20
     FY2028: one-time 3,900.00, recurring 480.00 x 4 = 1,920.00, total 5,820.00
     FY2029: one-time 0.00, recurring 480.00 x 4 + 252.00 x 4 = 2,928.00, total 2,928.00
     FY2030 (Q1 only): recurring 480.00, total 480.00
-    Three years: one-time 6,500.00, recurring 11,515.20, total 18,015.20
+    Three years: one-time 6,500.00, recurring 11,515.20, total 18,015.20; approved (A) 7,880.00, awaiting
+    the client (B, C and the Microsoft 365 line) 3,900.00 + 1,008.00 + 5,227.20 = 10,135.20.
     """
     vcio = tenant.users[Role.VCIO]
     with scopes_disabled():
@@ -137,15 +138,16 @@ def test_the_pdf_shows_the_plan_and_exact_budget_figures(tenant, plan, tmp_path)
     assert "FY2027 Q2 to FY2030 Q1 (1 October 2026 – 30 September 2029)" in flat
     # Executive summary: statuses of every initiative in the plan, three-year figures, the biggest items
     assert re.search(r"\$6,500\.00\s+\$11,515\.20\s+\$18,015\.20\s+\$160\.00", text)
-    assert "$13,107.20 is for work you have approved and $4,908.00 for proposals awaiting your decision" in flat
+    # A line of no initiative is not approved until the client approves it: 7,880.00 + 10,135.20 = 18,015.20
+    assert "$7,880.00 is for work you have approved and $10,135.20 for proposals awaiting your decision" in flat
     for status, count in (("Idea", 1), ("Proposed", 2), ("Approved", 1), ("Declined", 1)):
         assert re.search(rf"^\s*{status}\s+{count}$", text, re.MULTILINE), status
     assert re.search(r"All initiatives\s+5$", text, re.MULTILINE)
     biggest = flat[flat.index("The biggest items"):flat.index("Timeline")]
-    # (the third title wraps in its cell)
-    assert biggest.index("Move backups to the cloud") < biggest.index("Replace the firewall") \
-        < biggest.index("Security awareness") < biggest.index("<training> & phishing tests")
-    assert "FY2027 Q3 – FY2027 Q4 $2,600.00 $160.00 $7,880.00" in biggest
+    # (titles wrap in their cells), by price: the quote of B (4,500.00) ranks it, not its lines (3,900.00)
+    assert biggest.index("Move backups to the") < biggest.index("Replace the firewall") \
+        < biggest.index("Security awareness") < biggest.index("<training> & phishing")
+    assert re.search(r"Move backups to the\s+FY2027 Q3 – FY2027 Q4\s+Budgeted: \$2,600\.00 one-time,", text)
     assert "Declined idea" not in biggest
     # Initiatives under their quarter labels, with what they answer; declined ones are not in the plan
     by_quarter = flat[flat.index("Initiatives by quarter"):flat.index("Budget by fiscal year")]
@@ -158,9 +160,12 @@ def test_the_pdf_shows_the_plan_and_exact_budget_figures(tenant, plan, tmp_path)
     assert "Recommendation: Keep a copy of every backup off site" in by_quarter
     assert "Business objective: Alpha: open a second office" in by_quarter
     assert f"Asset: {tenant.asset.name}" in by_quarter
-    assert "Cost: $2,600.00 one-time, $160.00 per month; $7,880.00 over the plan" in by_quarter
-    assert "Cost: $3,900.00 one-time; $3,900.00 over the plan" in by_quarter
-    assert "Cost: $84.00 per month; $1,008.00 over the plan" in by_quarter
+    assert "Price: Budgeted: $2,600.00 one-time, $160.00 per month; $7,880.00 over the plan" in by_quarter
+    assert "Price: Quoted price $4,500.00 · Budgeted: $3,900.00 one-time; $3,900.00 over the plan" in by_quarter
+    assert "Price: Budgeted: $84.00 per month; $1,008.00 over the plan" in by_quarter
+    assert "Document management Idea · Other Price: Price to be confirmed" in by_quarter
+    assert ("Budget items of no initiative Microsoft 365 Business Premium Awaiting your decision · "
+            "FY2027 Q2 – FY2027 Q4 Price: Budgeted: $580.80 per month; $5,227.20 over the plan") in by_quarter
     assert "Quarter budget: $2,600.00 one-time, $2,222.40 monthly services, $4,822.40 in all." in by_quarter
     assert "Declined idea" not in by_quarter
     # Budget tables per fiscal year: quarter rows and the fiscal year's totals

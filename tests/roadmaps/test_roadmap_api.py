@@ -84,24 +84,27 @@ def test_the_plan_as_json_with_exact_figures(tenant, plan, api):
     assert quarters[1]["initiatives"] == [{
         "id": str(a.pk), "title": "Move backups to the cloud", "status": "approved", "category": "continuity",
         "start_quarter": "2027-01-01", "end_quarter": "2027-04-01", "start_label": "FY2027 Q3",
-        "end_label": "FY2027 Q4", "price": "7880.00", "one_time": "2600.00", "monthly": "160.00",
-        "proposal_amount": None}]
+        "end_label": "FY2027 Q4", "price": "7880.00", "budgeted": "7880.00", "one_time": "2600.00",
+        "monthly": "160.00", "proposal_amount": None}]
     assert quarters[4]["initiatives"][0] | {"id": None} == {
         "id": None, "title": "Replace the firewall", "status": "proposed", "category": "security",
         "start_quarter": "2027-10-01", "end_quarter": None, "start_label": "FY2028 Q2", "end_label": "FY2028 Q2",
-        "price": "3900.00", "one_time": "3900.00", "monthly": "0.00", "proposal_amount": "4500.00"}
+        # The quote is the initiative's price (budgets.selectors.InitiativePrice); its lines are budgeted.
+        "price": "4500.00", "budgeted": "3900.00", "one_time": "3900.00", "monthly": "0.00",
+        "proposal_amount": "4500.00"}
     assert (quarters[7]["initiatives"][0]["price"], quarters[7]["initiatives"][0]["monthly"]) == ("1008.00", "84.00")
     # A declined initiative keeps its price, but its line is out of the budget totals.
     assert quarters[3]["initiatives"][0]["id"] == str(d.pk)
     assert quarters[3]["initiatives"][0]["price"] == "1000.00"
 
-    # Budget totals per quarter: Microsoft 365 (1,584.00 cost / 1,742.40 price a quarter, FY2027 Q2-Q4),
+    # Budget totals per quarter: Microsoft 365 (1,584.00 cost / 1,742.40 price a quarter, FY2027 Q2-Q4; no
+    # initiative, so proposed until the client approves it),
     # the vault seats (360.00 / 480.00 a quarter from FY2027 Q3, no end), training (180.00 / 252.00, FY2029).
     Q = [{k: q[k] for k in ("label", "one_time", "recurring", "total", "approved", "proposed")} for q in quarters]
-    assert Q[0] == totals("FY2027 Q2", ZERO, ("1584.00", "1742.40"), ("1584.00", "1742.40"), "1742.40", "0.00")
+    assert Q[0] == totals("FY2027 Q2", ZERO, ("1584.00", "1742.40"), ("1584.00", "1742.40"), "0.00", "1742.40")
     assert Q[1] == totals("FY2027 Q3", ("2000.00", "2600.00"), ("1944.00", "2222.40"), ("3944.00", "4822.40"),
-                          "4822.40", "0.00")
-    assert Q[2] == totals("FY2027 Q4", ZERO, ("1944.00", "2222.40"), ("1944.00", "2222.40"), "2222.40", "0.00")
+                          "3080.00", "1742.40")
+    assert Q[2] == totals("FY2027 Q4", ZERO, ("1944.00", "2222.40"), ("1944.00", "2222.40"), "480.00", "1742.40")
     assert Q[3] == totals("FY2028 Q1", ZERO, ("360.00", "480.00"), ("360.00", "480.00"), "480.00", "0.00")
     assert Q[4] == totals("FY2028 Q2", ("3000.00", "3900.00"), ("360.00", "480.00"), ("3360.00", "4380.00"),
                           "480.00", "3900.00")
@@ -111,7 +114,8 @@ def test_the_plan_as_json_with_exact_figures(tenant, plan, api):
 
     # Fiscal years (FY2027 has three quarters of the plan, FY2030 one) and the three years
     assert data["fiscal_years"] == [
-        totals("FY2027", ("2000.00", "2600.00"), ("5472.00", "6187.20"), ("7472.00", "8787.20"), "8787.20", "0.00")
+        totals("FY2027", ("2000.00", "2600.00"), ("5472.00", "6187.20"), ("7472.00", "8787.20"), "3560.00",
+               "5227.20")
         | {"fiscal_year": 2027, "quarters": 3},
         totals("FY2028", ("3000.00", "3900.00"), ("1440.00", "1920.00"), ("4440.00", "5820.00"), "1920.00",
                "3900.00") | {"fiscal_year": 2028, "quarters": 4},
@@ -121,11 +125,11 @@ def test_the_plan_as_json_with_exact_figures(tenant, plan, api):
         | {"fiscal_year": 2030, "quarters": 1},
     ]
     assert data["total"] == totals("Total", ("5000.00", "6500.00"), ("9432.00", "11515.20"),
-                                   ("14432.00", "18015.20"), "13107.20", "4908.00")
+                                   ("14432.00", "18015.20"), "7880.00", "10135.20")
     assert data["backlog"] == [{
         "id": str(e.pk), "title": "Document management", "status": "idea", "category": "other",
         "start_quarter": None, "end_quarter": None, "start_label": "", "end_label": "", "price": "0.00",
-        "one_time": "0.00", "monthly": "0.00", "proposal_amount": None}]
+        "budgeted": "0.00", "one_time": "0.00", "monthly": "0.00", "proposal_amount": None}]
 
 
 def test_the_plan_is_scoped(tenant, other_tenant, plan, api):

@@ -1,0 +1,137 @@
+"""The portal's reads: everything a decision maker sees, for the one client the request is bound to.
+
+These are the portal views' only way to data. Each takes the bound client (`request.portal_client`) and
+refuses to run for any other, so a portal page cannot even ask for another client; and underneath, the
+tenant managers confine every query to the bound client anyway (msp.confinement). Figures come from the
+apps' selectors, so the portal shows exactly what the staff pages and the roadmap PDF show.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+from budgets import selectors as budget_selectors
+from budgets.models import BudgetLine
+from budgets.selectors import InitiativePrice
+from clients.documents import published_documents
+from clients.models import Client, Document
+from msp.confinement import bound_client_id
+from msp.quarters import Quarter
+from msp.tenancy import get_in_scope
+from roadmaps.choices import InitiativeStatus
+from roadmaps.models import Initiative
+from roadmaps.selectors import client_initiatives
+
+# How many earlier decisions the portal shows.
+DECISIONS_SHOWN = 10
+NOT_SCHEDULED = "Not scheduled yet"
+
+
+def _bound(client: Client) -> Client:
+    """`client`, when it is the client the request is bound to; anything else is a wiring mistake."""
+    if client is None or bound_client_id() != client.pk:
+        raise ImproperlyConfigured("Portal reads need the request bound to this client "
+                                   "(portal.middleware.PortalConfinementMiddleware).")
+    return client
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed initiative as the decision maker sees it, with its one price (budgets.selectors)."""
+
+    initiative: Initiative
+    when: str
+    price: InitiativePrice
+
+
+@dataclass(frozen=True)
+class LineProposal:
+    """A budget item of no initiative awaiting the decision maker: its quarter(s) and its price."""
+
+    line: BudgetLine
+    when: str
+    price: InitiativePrice
+
+
+def _when(start: date | None, end: date | None, fy_start_month: int) -> str:
+    if start is None:
+        return NOT_SCHEDULED
+    first = Quarter.containing(start, fy_start_month)
+    last = Quarter.containing(end, fy_start_month) if end else first
+    return first.label if first == last else f"{first.label} – {last.label}"
+
+
+def _line_when(line: BudgetLine, fy_start_month: int) -> str:
+    first = Quarter.containing(line.start_quarter, fy_start_month).label
+    if line.kind == "one_time":
+        return first
+    if line.end_quarter is None:
+        return f"from {first}"
+    return _when(line.start_quarter, line.end_quarter, fy_start_month)
+
+
+def portal_documents(*, client: Client) -> QuerySet[Document]:
+    """The client's published, current documents, newest first."""
+    return published_documents(client=_bound(client))
+
+
+def portal_document(*, client: Client, document_id: uuid.UUID) -> Document:
+    """One of those documents, or 404."""
+    return get_in_scope(portal_documents(client=client).select_related("client"), pk=document_id)
+
+
+def portal_proposals(*, client: Client) -> list[Proposal]:
+    """The client's live proposed initiatives, each with its price over the plan."""
+    client = _bound(client)
+    initiatives = list(client_initiatives(client=client, statuses=[InitiativeStatus.PROPOSED]))
+    if not initiatives:
+        return []
+    budget = budget_selectors.client_budget(client=client, quarters=budget_selectors.client_horizon(client=client))
+    prices = budget_selectors.initiative_prices(budget=budget, initiatives=initiatives)
+    fy = client.fiscal_year_start_month
+    return [Proposal(initiative=i, when=_when(i.start_quarter, i.end_quarter, fy), price=prices[i.pk])
+            for i in initiatives]
+
+
+def portal_decisions(*, client: Client) -> list[tuple[Initiative, str]]:
+    """The latest decisions on the client's initiatives, newest first, with their quarters."""
+    client = _bound(client)
+    decided = (Initiative.objects.filter(client=client, archived_at__isnull=True, decided_at__isnull=False)
+               .exclude(status=InitiativeStatus.PROPOSED).select_related("decided_by")
+               .order_by("-decided_at")[:DECISIONS_SHOWN])
+    fy = client.fiscal_year_start_month
+    return [(i, _when(i.start_quarter, i.end_quarter, fy)) for i in decided]
+
+
+def portal_line_proposals(*, client: Client) -> list[LineProposal]:
+    """The client's budget items of no initiative awaiting a decision, with their price over the plan."""
+    client = _bound(client)
+    quarters = budget_selectors.client_horizon(client=client)
+    fy = client.fiscal_year_start_month
+    return [LineProposal(line=line, when=_line_when(line, fy), price=price)
+            for line, price in budget_selectors.lines_awaiting_decision(client=client, quarters=quarters)]
+
+
+def portal_line_decisions(*, client: Client) -> list[tuple[BudgetLine, str]]:
+    """The latest decisions on the client's budget items of no initiative, newest first."""
+    client = _bound(client)
+    fy = client.fiscal_year_start_month
+    return [(line, _line_when(line, fy))
+            for line in budget_selectors.line_decisions(client=client, limit=DECISIONS_SHOWN)]
+
+
+def portal_initiative(*, client: Client, initiative_id: uuid.UUID) -> Initiative:
+    """A live initiative of the client, for deciding it; 404 for anything else."""
+    client = _bound(client)
+    return get_in_scope(Initiative.objects.filter(client=client, archived_at__isnull=True), pk=initiative_id)
+
+
+def portal_budget_line(*, client: Client, line_id: uuid.UUID) -> BudgetLine:
+    """A live budget line of the client, for deciding it; 404 for anything else."""
+    client = _bound(client)
+    return get_in_scope(BudgetLine.objects.filter(client=client, archived_at__isnull=True), pk=line_id)

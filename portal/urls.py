@@ -1,0 +1,15 @@
+"""The portal's routes, included at `portal/` by msp.urls."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.portal_home, name="portal_home"),
+    path("documents/<uuid:document_id>/download/", views.portal_document_download,
+         name="portal_document_download"),
+    path("initiatives/<uuid:initiative_id>/decide/", views.portal_initiative_decide,
+         name="portal_initiative_decide"),
+    path("budget-lines/<uuid:line_id>/decide/", views.portal_budget_line_decide,
+         name="portal_budget_line_decide"),
+]

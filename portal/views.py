@@ -1,0 +1,134 @@
+"""The client portal: what a client's decision maker sees. Only their own client, never staff pages.
+
+Besides the published documents, the portal lists the client's proposals for the decision maker to
+approve or decline: proposed initiatives (roadmaps.services.initiative_decide) and budget items of no
+initiative (budgets.services.budget_line_decide), each recording who and when. The portal is the top
+(wiring) layer: it reads the apps through portal.selectors and writes through their services.
+
+Confinement is central, not per view: every request of a client-role user is bound to that user's one
+client by portal.middleware.PortalConfinementMiddleware, and the tenant managers then return only that
+client's rows (msp.confinement). `portal_view` only checks who may come in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from budgets.services import budget_line_decide
+from clients.models import Client
+from clients.views_documents import document_response
+from msp.activities import notification_create
+from msp.permissions import declare_permission
+from msp.roles import Perm, can
+from roadmaps.services import initiative_decide
+
+from . import selectors
+
+NOTE_LIMIT = 2000
+
+
+def portal_view(view):
+    """A page of the portal: signed in, with the client role and a live portal access (else 404)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can(request.role, Perm.USE_PORTAL) or getattr(request, "portal_client", None) is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return declare_permission(wrapper, Perm.USE_PORTAL)
+
+
+@portal_view
+@require_GET
+def portal_home(request):
+    client = request.portal_client
+    return render(request, "portal/home.html", {
+        "client": client,
+        "documents": selectors.portal_documents(client=client),
+        "proposals": selectors.portal_proposals(client=client),
+        "line_proposals": selectors.portal_line_proposals(client=client),
+        "decided": selectors.portal_decisions(client=client),
+        "line_decisions": selectors.portal_line_decisions(client=client),
+    })
+
+
+@portal_view
+@require_GET
+def portal_document_download(request, document_id):
+    """A published, current document of the portal user's own client; anything else is not found."""
+    return document_response(selectors.portal_document(client=request.portal_client, document_id=document_id))
+
+
+def _decide(request, *, subject: str, url_name: str, decide: Callable[..., str]):
+    """Shared by both decisions: the note's length, the service's refusal as a message, the vCIO told.
+    `decide(decision=..., note=...)` records the decision and returns the resulting state."""
+    decision = request.POST.get("decision", "")
+    note = request.POST.get("note", "").strip()
+    back = reverse("portal_home") + "#approvals"
+    if len(note) > NOTE_LIMIT:
+        messages.error(request, f"Keep the note under {NOTE_LIMIT} characters; nothing was decided.")
+        return redirect(back)
+    try:
+        with transaction.atomic():
+            verb = "approved" if decide(decision=decision, note=note) == "approved" else "declined"
+            told = _tell_vcio(request.portal_client, request.user, verb=verb, subject=subject, note=note,
+                              url_name=url_name)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, f"You {verb} “{subject}”." + (" Your vCIO has been told." if told else ""))
+    return redirect(back)
+
+
+@portal_view
+@require_POST
+def portal_initiative_decide(request, initiative_id):
+    """POST `decision` (approved / declined) and an optional `note`: the decision maker's answer to a
+    proposed initiative of their own client (another client's is not found)."""
+    initiative = selectors.portal_initiative(client=request.portal_client, initiative_id=initiative_id)
+
+    def decide(*, decision: str, note: str) -> str:
+        return initiative_decide(initiative=initiative, actor=request.user, decision=decision, note=note).status
+
+    return _decide(request, subject=initiative.title, url_name="roadmap_detail", decide=decide)
+
+
+@portal_view
+@require_POST
+def portal_budget_line_decide(request, line_id):
+    """POST `decision` (approved / declined) and an optional `note`: the decision maker's answer to a
+    proposed budget item of no initiative of their own client (another client's is not found)."""
+    line = selectors.portal_budget_line(client=request.portal_client, line_id=line_id)
+
+    def decide(*, decision: str, note: str) -> str:
+        return budget_line_decide(line=line, actor=request.user, decision=decision, note=note).decision
+
+    return _decide(request, subject=line.description, url_name="budget_detail", decide=decide)
+
+
+def _tell_vcio(client: Client, user, *, verb: str, subject: str, note: str, url_name: str) -> bool:
+    """A notification for the client's vCIO, linking to the page of what was decided; False when the
+    client has none."""
+    if client.vcio is None:
+        return False
+    try:
+        url = reverse(url_name, kwargs={"client_id": client.pk})
+    except NoReverseMatch:
+        url = ""
+    notification_create(msp=client.msp, user=client.vcio, url=url,
+                        body=f"Their note: {note}" if note else "",
+                        title=f"{user.display_name} ({client.name}) {verb} “{subject}”")
+    return True
