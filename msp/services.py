@@ -6,15 +6,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import ApiToken, Invitation, Membership, Msp, User, hash_secret, new_secret
 from .roles import Role
+from .tasks import send_email
 from .tenancy import delay_on_commit, history
 
 INVITATION_DAYS = 14
@@ -96,16 +95,8 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
     return membership
 
 
-def render_and_send_email(*, to: str, subject: str, template: str, context: dict) -> None:
-    body = render_to_string(template, context)
-    # A name typed with a line break must not break the mail header.
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
-
-
 def queue_email(*, msp: Msp, to: str, subject: str, template: str, context: dict) -> None:
     """Send an email from a Celery worker once the transaction commits (context must be JSON)."""
-    from .tasks import send_email
-
     delay_on_commit(send_email, msp_id=str(msp.pk), to=to, subject=subject, template=template, context=context)
 
 

@@ -140,14 +140,14 @@ def test_import_updates_by_name_through_the_service(tenant, library):
              "NIST CSF,,\r\n")
     with scope(msp=tenant.msp):
         preview = csv_io.library_import_preview(msp=tenant.msp, content=text)
-    assert [(r.number, r.action, r.changes, r.new_revision) for r in preview.rows] == [
-        (2, "update", ["question"], True),
-        (3, "update", ["how"], False),
-        (4, "unchanged", [], False),
-        (5, "update", ["name", "status"], False),
-        (6, "create", [], False),
+    assert [(r.number, r.action, r.changes, r.notes) for r in preview.rows] == [
+        (2, "update", ["question"], ["new text revision"]),
+        (3, "update", ["how"], []),
+        (4, "unchanged", [], []),
+        (5, "update", ["name", "status"], []),
+        (6, "create", [], []),
     ]
-    assert (preview.new_categories, preview.new_frameworks) == (["Email"], ["NIST CSF"])
+    assert preview.extra == {"new_categories": ["Email"], "new_frameworks": ["NIST CSF"]}
     summary = apply(tenant, text, plan=preview.plan())
     assert summary.as_dict() == {"created": 1, "updated": 3, "unchanged": 1, "categories_created": 1,
                                  "frameworks_created": 1}
