@@ -272,6 +272,21 @@ def test_rows_with_an_existing_serial_update_that_asset(tenant, login, apply):
     assert (created.name, created.manufacturer, created.kind) == ("Brand new", "Lenovo", "other")
 
 
+def test_an_unterminated_quote_is_refused_with_its_row(tenant, login):
+    """It used to be read to the end of the file as one cell, i.e. one odd asset; now the file is refused."""
+    client = tenant.clients[1]
+    text = 'name,serial,model\nFW-01,S1,FortiGate\n"Reception PC,S2,OptiPlex\nNAS,S3,DS920\n'
+    response = login(tenant.users[Role.TAM]).post(_url(client), {"file": _upload(text)})
+    assert [str(e) for e in response.context["result"].errors] == [
+        "row 3: a quoted value is never closed: a cell starts with a double quote (\") and no closing quote "
+        "follows, so the rest of the file would be read as that one cell. Close the quote, or double a quote "
+        "that is part of the text (\"\")."]
+    body = response.content.decode()
+    assert "Nothing was imported: the file has 1 problem." in body
+    assert response.context["pending"] is None
+    assert _assets(client) == []
+
+
 def test_unknown_column_is_refused_by_name(tenant, login):
     c = login(tenant.users[Role.VCIO])
     response = c.post(_url(tenant.clients[1]), {"file": _upload("name,location,Owner\nA,HQ,me\n")})

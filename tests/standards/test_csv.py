@@ -214,3 +214,16 @@ def test_semicolon_files_and_labels_are_read(tenant):
     with scope(msp=tenant.msp):
         raid = Standard.objects.get(name="RAID health")
         assert (raid.priority, raid.frequency, raid.tags) == ("high", "semiannual", ["servers", "storage"])
+
+
+def test_an_unterminated_quote_is_refused_with_its_row(tenant):
+    text = (HEADER + 'Backup,"Offsite,Is it kept offsite?,w,h,,high,yearly,,,,\r\n'
+            "Backup,Two,Is it two?,w,h,,low,yearly,,,,\r\n")
+    with pytest.raises(csv_io.ImportRefused) as exc:
+        apply(tenant, text)
+    assert [str(e) for e in exc.value.errors] == [
+        "row 2: a quoted value is never closed: a cell starts with a double quote (\") and no closing quote "
+        "follows, so the rest of the file would be read as that one cell. Close the quote, or double a quote "
+        "that is part of the text (\"\")."]
+    with scope(msp=tenant.msp):
+        assert not Standard.objects.exists()
