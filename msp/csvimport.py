@@ -556,9 +556,10 @@ def csv_import_run(*, job_id) -> Job | None:
     try:
         spec = csv_import_spec(job.kind)
         payload = job.payload or {}
-        # Inside the job's tenant scope: another tenant's record is simply not found.
+        # Inside the job's tenant scope another tenant's record is simply not found; a target that is not
+        # a scoped record (the Msp) is checked against the job's tenant.
         target = spec.target_model._default_manager.filter(pk=payload["target"]).first()
-        if target is None:
+        if target is None or _tenant_of(target).pk != job.msp_id:
             return job_fail(job=job, message="Nothing was imported.",
                             errors=["What the file was to be imported into no longer exists."])
         existing = spec.load(target)

@@ -343,6 +343,33 @@ def test_a_job_whose_target_is_not_found_or_whose_kind_is_unknown_fails(tenant, 
     assert len(contacts(client)) == 2
 
 
+def test_an_import_into_the_msp_itself_runs_as_a_job_too(tenant, other_tenant, django_capture_on_commit_callbacks):
+    """The library import applies inline on its pages; the same spec runs on the generic task, into the job's
+    own MSP only."""
+    text = ("category,name,question,why,how,priority,frequency\n"
+            "Backup,Offsite copy,Is a copy of every backup kept offsite?,Fire.,Look.,high,yearly\n")
+    owner = tenant.users[Role.OWNER]
+    with scope(msp=tenant.msp):
+        plan = csv_io.library_import_preview(msp=tenant.msp, content=text).plan()
+        with django_capture_on_commit_callbacks(execute=True):
+            job = csvimport.csv_import_enqueue(csv_io.LIBRARY_IMPORT, target=tenant.msp, actor=owner, text=text,
+                                               name="library.csv", plan=plan)
+        job.refresh_from_db()
+        assert csv_io.export_csv().count("\r\n") == 2
+    assert (job.kind, job.status, job.message) == (
+        "library_import", "succeeded", "Imported 1 standard: 1 created, 0 updated, 0 unchanged.")
+    assert job.result == {"created": 1, "updated": 0, "unchanged": 0, "categories_created": 1,
+                          "frameworks_created": 0}
+    assert (job.subject_label, job.subject_url) == ("Standards library", "/standards/")
+    with scope(msp=tenant.msp):
+        foreign = job_create(msp=tenant.msp, kind="library_import", title="Import x.csv", created_by=None,
+                             payload={"text": text, "name": "x.csv", "plan": {}, "target": str(other_tenant.msp.pk)})
+        done = csvimport.csv_import_run(job_id=foreign.pk)
+    assert (done.status, done.errors) == ("failed", ["What the file was to be imported into no longer exists."])
+    with scope(msp=other_tenant.msp):
+        assert csv_io.export_csv().count("\r\n") == 1  # the header only
+
+
 def test_the_registry_knows_the_apps_imports_by_kind():
     assert csvimport.csv_import_spec("asset_import") is asset_imports.ASSET_IMPORT
     assert csvimport.csv_import_spec("library_import") is csv_io.LIBRARY_IMPORT
