@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# The roadmap PDF shows the budget: reading budgets' selectors here is allowed (docs/architecture.md);
+# The roadmap PDF shows the budget: its pages and PDF may read budgets' selectors (the layer rules);
 # roadmaps' models and services never import budgets.
 from budgets.selectors import client_budget, client_horizon
 from clients.choices import DocumentKind
