@@ -2,8 +2,9 @@
 
 `alignment_report_data` gathers everything the report shows (plain values, no queries left for the
 template); `alignment_report_pdf` renders it through msp.pdf (WeasyPrint, data: URLs only, user text
-escaped by the template engine). `alignment_report_enqueue` starts the rendering as a background job and
-`alignment_report_run` is the job's body, called by alignment.tasks in a worker. See docs/documents.md.
+escaped by the template engine). `ALIGNMENT_REPORT` plugs the report into the client-document pipeline
+(clients.document_jobs: a background job renders, stores the edition, publishes when asked);
+`alignment_report_enqueue` starts it. See docs/documents.md.
 """
 
 from __future__ import annotations
@@ -13,21 +14,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from clients.choices import DocumentKind
-from clients.documents import document_create, document_publish
+from clients.document_jobs import DocumentRenderer, Rendered, document_job_enqueue, document_renderer_register
 from clients.models import Client, Document
 from msp.charts import line_chart
-from msp.jobs import job_create, job_fail, job_progress, job_start, job_succeed
 from msp.models import Job, Msp, User
 from msp.money import format_money
 from msp.pdf import render_pdf
-from msp.tenancy import delay_on_commit
 from standards.choices import PRIORITY_WEIGHTS
 
 from . import scoring
@@ -193,75 +190,49 @@ def report_title(review: Review) -> str:
     return title[:200]
 
 
-# --- the background job ---------------------------------------------------------------------------------
+# --- the document pipeline (clients.document_jobs) ---------------------------------------------------------
 
 
-@transaction.atomic
-def alignment_report_enqueue(*, review: Review, actor: User, publish: bool = False) -> Job:
-    """Queue the rendering of a completed review's report; the job page follows it."""
-    from .tasks import render_alignment_report  # tasks imports this module
+def _load(review_id) -> Review | None:
+    return Review.objects.select_related("client", "client__vcio", "tam", "msp").filter(pk=review_id).first()
 
-    if review.status != ReviewStatus.COMPLETED:
+
+def _check(review: Review) -> None:
+    if review.status != ReviewStatus.COMPLETED or review.completed_at is None:
         raise ValidationError(NOT_COMPLETED)
-    client = review.client
-    if client.is_archived:
+    if review.client.is_archived:
         raise ValidationError("This client is archived; restore it before making reports.")
-    job = job_create(
-        msp=review.msp, kind=JOB_KIND, title=f"Alignment report: {review.title}"[:200], created_by=actor,
-        subject_id=review.pk, subject_label=f"{client.name} documents"[:200],
-        subject_url=reverse("client_documents", kwargs={"client_id": client.pk}),
-        message="Waiting for a worker to render the report…",
-    )
-    delay_on_commit(render_alignment_report, job_id=str(job.pk), review_id=str(review.pk),
-                    actor_id=actor.pk if actor else None, publish=bool(publish), msp_id=str(review.msp_id))
-    return job
 
 
-STEPS = 3
+def _render(review: Review) -> Rendered:
+    return Rendered(title=report_title(review), content=alignment_report_pdf(review=review))
 
 
-def alignment_report_run(*, job_id, review_id, actor_id: int | None, publish: bool) -> Job | None:
-    """The job's body, in a worker: gather, render, store (and publish). None when the job was not queued."""
-    job = job_start(job_id=job_id, message="Gathering the review's results…")
-    if job is None:
-        return None
-    try:
-        review = (Review.objects.select_related("client", "client__vcio", "tam", "msp")
-                  .filter(pk=review_id).first())
-        if review is None or review.status != ReviewStatus.COMPLETED:
-            return job_fail(job=job, message="No report was made.", errors=[NOT_COMPLETED])
-        actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
-        job_progress(job=job, done=1, total=STEPS, message="Rendering the PDF…")
-        content = alignment_report_pdf(review=review)
-        job_progress(job=job, done=2, total=STEPS, message="Storing the document…")
-        document = _store(review=review, content=content, actor=actor, publish=publish)
-    except ValidationError as exc:
-        return job_fail(job=job, message="No report was made.", errors=exc.messages)
-    except Exception:
-        job_fail(job=job, message="The report could not be made because of an unexpected error. Nothing was stored.")
-        raise
-    published = document.published_at is not None
-    return job_succeed(
-        job=job,
-        message=f"The report is ready: edition {document.edition}, "
-                + ("published to the client's portal." if published else "not published (publish it from the "
-                                                                          "client's documents)."),
-        result={"document": str(document), "edition": document.edition, "size": f"{document.size} bytes",
-                "published": "yes" if published else "no"},
-    )
+# Registered in alignment.apps; the document's source is the review.
+ALIGNMENT_REPORT = DocumentRenderer(
+    kind=JOB_KIND,
+    document_kind=DocumentKind.ALIGNMENT_REPORT,
+    load=_load,
+    client_of=lambda review: review.client,
+    check=_check,
+    render=_render,
+    job_title=lambda review: f"Alignment report: {review.title}",
+    noun="report",
+    gathering="Gathering the review's results…",
+    gone="The review no longer exists.",
+)
 
 
-@transaction.atomic
-def _store(*, review: Review, content: bytes, actor: User | None, publish: bool) -> Document:
-    document = document_create(client=review.client, kind=DocumentKind.ALIGNMENT_REPORT, title=report_title(review),
-                               content=content, content_type="application/pdf", actor=actor,
-                               source_id=review.pk)
-    if publish:
-        document = document_publish(document=document, actor=actor)
-    return document
+def alignment_report_enqueue(*, review: Review, actor: User, publish: bool = False) -> Job:
+    """Queue the rendering of a completed review's report; the job page follows it. ValidationError (and no
+    job) when the review is not completed or its client is archived."""
+    return document_job_enqueue(kind=JOB_KIND, client=review.client, source=review, actor=actor, publish=publish)
 
 
 def review_reports(*, review: Review):
     """The documents made from this review, newest edition first (for the review page)."""
     return Document.objects.filter(source_id=review.pk, kind=DocumentKind.ALIGNMENT_REPORT,
                                    archived_at__isnull=True).order_by("-edition")
+
+
+document_renderer_register(ALIGNMENT_REPORT)

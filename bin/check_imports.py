@@ -34,6 +34,13 @@ def function_imports_allowed(rel: Path) -> bool:
     return "migrations" in rel.parts or rel.parts[:2] == ("msp", "management")
 
 
+def ready_loads_own_module(rel: str, function: str | None, module: str, target: str) -> bool:
+    """Django's way to plug an app in once every model is loaded: its AppConfig.ready() imports one of
+    the app's own modules, which registers itself at module level (see docs/architecture.md)."""
+    app = module.split(".")[0]
+    return rel == f"{app}/apps.py" and function == "ready" and target.startswith(f"{app}.")
+
+
 @dataclass(frozen=True)
 class Problem:
     path: str
@@ -134,6 +141,8 @@ def function_imports(root: Path, path: Path, apps: set[str]) -> Iterator[Problem
                 yield from visit(child, child.name)
             elif isinstance(child, ast.Import | ast.ImportFrom) and function is not None:
                 for target in _resolve(child, module, is_package):
+                    if ready_loads_own_module(rel, function, module, target):
+                        continue
                     if target.split(".")[0] in apps:
                         yield Problem(rel, child.lineno, f"{target} is imported inside {function}(); import "
                                                          "it at module level (if that makes a cycle or breaks "

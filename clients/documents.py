@@ -3,8 +3,10 @@
 A document is immutable once stored: a new rendering of the same kind for the same client is a new
 *edition* (1, 2, 3...), and older editions stay. Each file is kept with its size and SHA-256 checksum;
 the checksum is checked again every time the file is served, so a damaged or swapped file is refused
-rather than handed to a client. Publishing puts a document in the client's portal; archiving takes it
-out of every everyday list (and out of the portal). See docs/documents.md.
+rather than handed to a client. A rendering whose bytes equal the newest edition made from the same
+source is not stored again: `document_edition_store` keeps that edition. Publishing puts a document in
+the client's portal; archiving takes it out of every everyday list (and out of the portal). See
+docs/documents.md.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import mimetypes
 import re
 import unicodedata
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -84,6 +87,36 @@ def document_create(*, client: Client, kind: str, title: str, content: bytes,
         doc.file.storage.delete(doc.file.name)
         raise
     return doc
+
+
+@dataclass(frozen=True)
+class StoredEdition:
+    """The edition a rendering ended up as; `kept` when it was the unchanged newest edition."""
+
+    document: Document
+    kept: bool
+
+
+@transaction.atomic
+def document_edition_store(*, client: Client, kind: str, title: str, content: bytes,
+                           content_type: str = "application/pdf", actor: User | None,
+                           source_id: UUID | None = None) -> StoredEdition:
+    """Store a rendering as the next edition, unless nothing changed: when the newest edition of this kind
+    for this client and source has the same bytes (checksum and size) and is not archived, keep it.
+
+    Rendering twice with nothing changed in between must not give the client two identical editions to
+    tell apart. The client's row is locked first, as in document_create, so two identical renderings
+    finishing together also end as one edition.
+    """
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    latest = (Document.objects.filter(client_id=client.pk, kind=kind, source_id=source_id)
+              .order_by("-edition").first())
+    if (latest is not None and latest.archived_at is None and latest.size == len(content)
+            and latest.checksum == sha256_hex(content)):
+        return StoredEdition(document=latest, kept=True)
+    document = document_create(client=client, kind=kind, title=title, content=content, content_type=content_type,
+                               actor=actor, source_id=source_id)
+    return StoredEdition(document=document, kept=False)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
+from msp.csvfiles import ImportFileError
+from msp.csvimport import read_upload
 from msp.form_bases import VersionedForm
 from msp.forms import UploadField
 from msp.models import Msp
@@ -136,14 +138,7 @@ class AssetImportForm(forms.Form):
 
     def clean_file(self) -> str:
         """The upload's text; refuses files that are too large, not CSV or not UTF-8."""
-        upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB. Split it into smaller files.")
-        name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".txt")):
-            raise forms.ValidationError("Upload a .csv file (in Excel: File › Save As › CSV UTF-8).")
         try:
-            return imports.decode_csv(upload.read())
-        except imports.ImportFileError as exc:
+            return read_upload(self.cleaned_data["file"], max_bytes=imports.MAX_BYTES)
+        except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from exc

@@ -1,11 +1,10 @@
-"""Asset CSV import: read and validate every row first, show a preview, then apply all rows or none.
+"""Asset CSV import: the assets' plug-in to the one CSV import pipeline (msp.csvimport).
 
-`parse_asset_csv` is pure (text or bytes in, rows and errors out) so it can be tested without a
-database; `asset_import_preview` feeds it the client's live assets (to match rows by serial).
-Applying runs in a Celery task as a background job (msp.jobs): `asset_import_enqueue` stores the
-previewed file on a Job, and the task calls `asset_import_run`, which checks every row again against the
-preview's plan (reporting progress) and then `asset_import_apply` writes all rows in one transaction.
-The column set and behaviour are documented in docs/asset-import.md.
+This module says what is particular to assets: the columns, how each cell is read, that a row whose serial
+matches a live asset of the client updates it (blank cells keep its values), and how one row is written
+through the asset services. Reading the file, the preview, the plan check and the all-or-nothing apply as a
+background job are the pipeline's. `ASSET_IMPORT` is registered in clients.apps. The column set and
+behaviour are documented in docs/asset-import.md.
 """
 
 from __future__ import annotations
@@ -14,21 +13,34 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from msp.csvfiles import ImportFileError, decode_csv
-from msp.csvfiles import delimiter as _delimiter
 from msp.csvfiles import header_key as _header_key
-from msp.jobs import ProgressReporter, job_create, job_fail, job_progress, job_start, job_succeed
+from msp.csvimport import (
+    APPEARED,
+    CHANGED,
+    CREATE,
+    ApplyContext,
+    ImportPreview,
+    ImportRefused,
+    ImportRow,
+    ImportSpec,
+    ImportSummary,
+    RowError,
+    UniqueColumn,
+    csv_import_enqueue,
+    csv_import_parse,
+    csv_import_preview,
+    csv_import_register,
+    csv_import_write,
+)
 from msp.models import Job, User
-from msp.tenancy import StaleVersionError, delay_on_commit
 
 from .choices import AssetKind, AssetStatus
 from .models import Asset, Client
@@ -55,21 +67,9 @@ TEMPLATE_ROWS = (
      "$1,100.00", "In service"),
 )
 
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: with a row (and column) when it belongs to one, else about the whole file."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column is None:
-            return f"row {self.row}: {self.message}"
-        return f"row {self.row}, column {self.column}: {self.message}"
+__all__ = ["ASSET_IMPORT", "COLUMNS", "ExistingAsset", "ImportPreview", "ImportRefused", "ImportSummary",
+           "MAX_BYTES", "RowError", "asset_import_apply", "asset_import_enqueue", "asset_import_preview",
+           "existing_assets", "parse_asset_csv", "template_csv"]
 
 
 @dataclass(frozen=True)
@@ -79,44 +79,9 @@ class ExistingAsset:
     id: UUID
     version: int
 
-
-@dataclass
-class ImportRow:
-    """A valid row: the values to write and, for an update, the asset it matched by serial."""
-
-    number: int
-    values: dict
-    display: list[str] = field(default_factory=list)
-    asset_id: UUID | None = None
-    asset_version: int | None = None
-
     @property
-    def action(self) -> str:
-        return "update" if self.asset_id else "create"
-
-
-@dataclass
-class ParseResult:
-    columns: list[str] = field(default_factory=list)
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
-
-    @property
-    def creates(self) -> int:
-        return sum(1 for r in self.rows if r.action == "create")
-
-    @property
-    def updates(self) -> int:
-        return sum(1 for r in self.rows if r.action == "update")
-
-    def plan(self) -> dict[str, list]:
-        """What the preview showed, as JSON: the rows that update an asset, by row number, with the asset's
-        id and version. Every other row creates one. The apply step refuses rows whose action changed."""
-        return {str(r.number): [str(r.asset_id), r.asset_version] for r in self.rows if r.asset_id}
+    def pk(self) -> UUID:
+        return self.id
 
 
 def _choice(value: str, choices) -> str | None:
@@ -170,7 +135,7 @@ def _life(value: str) -> int:
     return years
 
 
-def _parse_cell(column: str, value: str):
+def _parse_cell(column: str, value: str, existing=None):
     """The Python value of one non-blank cell; ValueError carries the reason."""
     if column in TEXT_COLUMNS:
         limit = Asset._meta.get_field(column).max_length
@@ -208,131 +173,44 @@ def _display(column: str, value) -> str:
     return str(value)
 
 
-def _check_header(header: list[str]) -> tuple[list[str | None], list[RowError]]:
-    """The column each position maps to (None for a blank header cell) and the header's errors."""
-    errors: list[RowError] = []
-    columns: list[str | None] = []
-    unknown: list[str] = []
-    seen: set[str] = set()
-    for raw in header:
-        key = _header_key(raw)
-        if not key:
-            columns.append(None)
-            continue
-        if key not in COLUMNS:
-            unknown.append(raw.strip())
-        elif key in seen:
-            errors.append(RowError(f"The column {key} appears more than once."))
-        seen.add(key)
-        columns.append(key)
-    if unknown:
-        errors.append(RowError(
-            f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-            f"The columns are: {', '.join(COLUMNS)}."))
-    for required in REQUIRED_COLUMNS:
-        if required not in seen:
-            errors.append(RowError(f"The required column {required} is missing."))
-    return columns, errors
+def _classify(row: ImportRow, existing: Mapping[str, ExistingAsset]) -> list[RowError]:
+    """A serial of a live asset of the client updates it; any other row creates an asset with the defaults."""
+    serial = row.values.get("serial")
+    match = existing.get(serial) if serial else None
+    if match is not None:
+        row.match(match)
+    else:
+        row.values.setdefault("kind", AssetKind.OTHER.value)
+        row.values.setdefault("status", AssetStatus.IN_SERVICE.value)
+    return []
 
 
-def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsset] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> ParseResult:
-    """Validate a whole asset CSV. Rows come back only when the file has no error at all.
+def _apply_row(row: ImportRow, ctx: ApplyContext) -> None:
+    client = ctx.target
+    if row.action == CREATE:
+        asset_create(client=client, actor=ctx.actor, **row.values)
+        return
+    asset = Asset.objects.filter(pk=row.match_id, client=client, archived_at__isnull=True).first()
+    if asset is None:
+        raise ValidationError("the asset with this serial was archived after the preview.")
+    asset_update(asset=asset, actor=ctx.actor, expected_version=row.match_version, **row.values)
 
-    `existing` maps the serial numbers of the client's live assets to those assets; a row with such a
-    serial updates that asset (blank cells leave its values as they are), any other row creates one.
-    Row numbers are those a spreadsheet shows: the header is row 1. `progress(done, total)` is called
-    as lines after the header are checked.
-    """
-    existing = existing or {}
-    result = ParseResult()
-    if isinstance(content, bytes):
-        try:
-            content = decode_csv(content)
-        except ImportFileError as exc:
-            result.errors.append(RowError(str(exc)))
-            return result
-    if content.startswith("\ufeff"):
-        content = content[1:]
-    if not content.strip():
-        result.errors.append(RowError("The file is empty."))
-        return result
 
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(content.split("\n", 1)[0]))
-    try:
-        records = list(reader)
-        if not records:
-            result.errors.append(RowError("The file is empty."))
-            return result
-        header = records[0]
-        total = len(records) - 1
-        columns, header_errors = _check_header(header)
-        if header_errors:
-            result.errors.extend(header_errors)
-            return result
-        result.columns = [c for c in columns if c]
-        rows: list[ImportRow] = []
-        serial_rows: dict[str, int] = {}
-        for number, cells in enumerate(records[1:], start=2):
-            if progress is not None:
-                progress(number - 2, total)
-            if not any(c.strip() for c in cells):
-                continue  # blank lines are skipped
-            row_errors: list[RowError] = []
-            if len(cells) > len(columns):
-                extra = [c for c in cells[len(columns):] if c.strip()]
-                if extra:
-                    row_errors.append(RowError(
-                        f"has {len(cells)} cells but the header has {len(columns)} columns.", number))
-            given: dict[str, object] = {}
-            for column, raw in zip(columns, cells, strict=False):
-                value = raw.strip()
-                if column is None:
-                    if value:
-                        row_errors.append(RowError("a value is in a column without a header name.", number))
-                    continue
-                if not value:
-                    continue
-                try:
-                    given[column] = _parse_cell(column, value)
-                except ValueError as exc:
-                    row_errors.append(RowError(str(exc), number, column))
-            if "name" not in given and not any(e.column == "name" for e in row_errors):
-                row_errors.append(RowError("is required.", number, "name"))
-            serial = given.get("serial")
-            if serial:
-                if serial in serial_rows:
-                    row_errors.append(RowError(
-                        f"“{serial}” is also on row {serial_rows[serial]}; each serial may appear once.",
-                        number, "serial"))
-                else:
-                    serial_rows[serial] = number
-            if row_errors:
-                # In the order of the file's columns, as people read the row.
-                row_errors.sort(key=lambda e: columns.index(e.column) if e.column in columns else -1)
-                result.errors.extend(row_errors)
-                continue
-            match = existing.get(serial) if serial else None
-            values = dict(given)
-            if match is None:
-                values.setdefault("kind", AssetKind.OTHER.value)
-                values.setdefault("status", AssetStatus.IN_SERVICE.value)
-            rows.append(ImportRow(
-                number=number, values=values,
-                display=[_display(c, values.get(c)) for c in result.columns],
-                asset_id=match.id if match else None, asset_version=match.version if match else None,
-            ))
-    except csv.Error as exc:
-        result.errors.append(RowError(f"Line {reader.line_num}: the CSV cannot be read ({exc})."))
-        return result
-    if progress is not None:
-        progress(total, total)
+def _conflict(row: ImportRow, change: str) -> RowError:
+    serial = row.values.get("serial", "")
+    if change == APPEARED:
+        return RowError(f"“{serial}” now belongs to another asset of this client (added or edited after the "
+                        "preview), so this row would update that asset instead of creating a new one.",
+                        row.number, "serial")
+    if change == CHANGED:
+        return RowError(f"the asset with serial “{serial}” was changed by someone else after the preview.",
+                        row.number)
+    return RowError(f"the asset with serial “{serial}” was archived, or its serial changed, after the preview, "
+                    "so this row would create a new asset instead of updating it.", row.number, "serial")
 
-    if not rows and not result.errors:
-        result.errors.append(RowError("The file has a header but no asset rows."))
-    if not result.errors:
-        result.rows = rows
-    return result
+
+def _subject(client: Client) -> tuple[UUID, str, str]:
+    return client.pk, client.name, reverse("client_detail", kwargs={"client_id": client.pk}) + "#assets"
 
 
 def existing_assets(*, client: Client) -> dict[str, ExistingAsset]:
@@ -342,152 +220,56 @@ def existing_assets(*, client: Client) -> dict[str, ExistingAsset]:
             for pk, serial, version in qs.values_list("id", "serial", "version")}
 
 
-def asset_import_preview(*, client: Client, content: str | bytes) -> ParseResult:
-    """Validate a file against the client's current assets; writes nothing."""
-    return parse_asset_csv(content, existing=existing_assets(client=client))
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    created: int
-    updated: int
-
-
-class ImportRefused(Exception):
-    """The apply step wrote nothing; `errors` say which rows and why."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
-
-
-def plan_conflicts(rows: list[ImportRow], plan: Mapping[str, list]) -> list[RowError]:
-    """Rows whose action is not the one the preview showed: the client's assets changed in between.
-
-    People approved the preview, so a row that would now update an asset instead of creating one (or the
-    other way round, or update an asset that someone has edited since) is refused rather than applied.
-    """
-    errors: list[RowError] = []
-    for row in rows:
-        planned = plan.get(str(row.number))
-        serial = row.values.get("serial", "")
-        if planned is None and row.asset_id:
-            errors.append(RowError(
-                f"“{serial}” now belongs to another asset of this client (added or edited after the preview), "
-                "so this row would update that asset instead of creating a new one.", row.number, "serial"))
-        elif planned is not None and row.asset_id is None:
-            errors.append(RowError(
-                f"the asset with serial “{serial}” was archived, or its serial changed, after the preview, "
-                "so this row would create a new asset instead of updating it.", row.number, "serial"))
-        elif planned is not None and [str(row.asset_id), row.asset_version] != list(planned):
-            errors.append(RowError(
-                f"the asset with serial “{serial}” was changed by someone else after the preview.", row.number))
-    return errors
-
-
 # Asset constraints whose violation is about one column of the file.
 _CONSTRAINT_COLUMNS = {"asset_unique_serial_per_client": "serial", "asset_cost_not_negative": "replacement_cost"}
-_COLUMN_OF_MESSAGE = {c.violation_error_message: _CONSTRAINT_COLUMNS[c.name]
-                      for c in Asset._meta.constraints if c.name in _CONSTRAINT_COLUMNS}
+
+ASSET_IMPORT = ImportSpec(
+    kind=JOB_KIND,
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    parse_cell=_parse_cell,
+    classify=_classify,
+    apply_row=_apply_row,
+    load=lambda client: existing_assets(client=client),
+    target_model=Client,
+    noun="asset",
+    nouns="assets",
+    unique=(UniqueColumn("serial", "serial"),),
+    display=_display,
+    conflict=_conflict,
+    subject=_subject,
+    message_columns={c.violation_error_message: _CONSTRAINT_COLUMNS[c.name]
+                     for c in Asset._meta.constraints if c.name in _CONSTRAINT_COLUMNS},
+    result_keys=("created", "updated"),
+    records="the client's assets",
+    no_rows="The file has a header but no asset rows.",
+    max_bytes=MAX_BYTES,
+)
 
 
-def _validation_errors(row: ImportRow, exc: ValidationError) -> list[RowError]:
-    if not hasattr(exc, "error_dict"):
-        return [RowError(m, row.number, _COLUMN_OF_MESSAGE.get(m)) for m in exc.messages]
-    errors = []
-    for name, messages in exc.message_dict.items():
-        for m in messages:
-            column = name if name in COLUMNS else _COLUMN_OF_MESSAGE.get(m) if name == NON_FIELD_ERRORS else None
-            errors.append(RowError(m, row.number, column))
-    return errors
+def parse_asset_csv(content: str | bytes, *, existing: Mapping[str, ExistingAsset] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ImportPreview:
+    """Validate a whole asset CSV without a database. Rows come back only when the file has no error at all.
+
+    `existing` maps the serial numbers of the client's live assets to those assets; a row with such a
+    serial updates that asset (blank cells leave its values as they are), any other row creates one.
+    """
+    return csv_import_parse(ASSET_IMPORT, content, existing=existing or {}, progress=progress)
+
+
+def asset_import_preview(*, client: Client, content: str | bytes) -> ImportPreview:
+    """Validate a file against the client's current assets; writes nothing."""
+    return csv_import_preview(ASSET_IMPORT, target=client, content=content)
 
 
 def asset_import_apply(*, client: Client, actor: User | None, rows: list[ImportRow]) -> ImportSummary:
-    """Write every row through the asset services in one transaction: all rows or none.
-
-    An update is refused when its asset was edited after the rows were checked, and a row the services
-    or the database refuse is named; either way nothing is written and ImportRefused says why.
-    """
-    created = updated = 0
-    row: ImportRow | None = None
-    try:
-        with transaction.atomic():
-            for row in rows:
-                if row.asset_id:
-                    asset = Asset.objects.filter(pk=row.asset_id, client=client, archived_at__isnull=True).first()
-                    if asset is None:
-                        raise ValidationError("the asset with this serial was archived after the preview.")
-                    asset_update(asset=asset, actor=actor, expected_version=row.asset_version, **row.values)
-                    updated += 1
-                else:
-                    asset_create(client=client, actor=actor, **row.values)
-                    created += 1
-    except ValidationError as exc:
-        raise ImportRefused(_validation_errors(row, exc)) from exc
-    except StaleVersionError as exc:
-        raise ImportRefused([RowError(
-            f"the asset with serial “{row.values.get('serial', '')}” was changed by someone else "
-            "after the preview.", row.number)]) from exc
-    except IntegrityError as exc:
-        # Another change committed between the check and the write; the database's rule caught it.
-        raise ImportRefused([RowError(
-            "the database refused this row because the client's assets changed while importing.",
-            row.number)]) from exc
-    return ImportSummary(created=created, updated=updated)
+    """Write checked rows through the asset services in one transaction: all rows or none (ImportRefused)."""
+    return csv_import_write(ASSET_IMPORT, target=client, actor=actor, rows=rows)
 
 
-def _assets(n: int) -> str:
-    return f"{n} asset{'s' if n != 1 else ''}"
-
-
-@transaction.atomic
 def asset_import_enqueue(*, client: Client, actor: User, text: str, name: str, plan: Mapping[str, list]) -> Job:
-    """Queue the apply step of a previewed file; the job holds the file's text and the preview's plan."""
-    from .tasks import run_asset_import  # tasks imports this module
-
-    job = job_create(
-        msp=client.msp, kind=JOB_KIND, title=f"Import {name}"[:200], created_by=actor,
-        payload={"text": text, "name": name, "plan": dict(plan)},
-        subject_id=client.pk, subject_label=client.name,
-        subject_url=reverse("client_detail", kwargs={"client_id": client.pk}) + "#assets",
-    )
-    delay_on_commit(run_asset_import, job_id=str(job.pk), client_id=str(client.pk), actor_id=actor.pk,
-                    msp_id=str(client.msp_id))
-    return job
-
-
-def _refuse(job: Job, errors: list[RowError]) -> Job:
-    return job_fail(job=job, errors=errors,
-                    message=f"Nothing was imported: {len(errors)} problem{'s' if len(errors) != 1 else ''}.")
-
-
-def asset_import_run(*, job_id, client_id, actor_id: int | None) -> Job | None:
-    """The apply step, in a worker: check every row again (reporting progress, committed as it goes),
-    then write them all in one transaction. Returns the finished job, or None when it was not queued."""
-    job = job_start(job_id=job_id, message="Checking the file…")
-    if job is None:
-        return None
-    try:
-        payload = job.payload or {}
-        client = Client.objects.get(pk=client_id)
-        actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
-        reporter = ProgressReporter(job, message=lambda done, total: f"Checked {done} of {total} rows")
-        result = parse_asset_csv(payload["text"], existing=existing_assets(client=client), progress=reporter)
-        errors = result.errors or plan_conflicts(result.rows, payload.get("plan", {}))
-        if errors:
-            return _refuse(job, errors)
-        job_progress(job=job, done=job.progress_total, total=job.progress_total,
-                     message=f"Saving {_assets(len(result.rows))}…")
-        summary = asset_import_apply(client=client, actor=actor, rows=result.rows)
-    except ImportRefused as exc:
-        return _refuse(job, exc.errors)
-    except Exception:
-        job_fail(job=job, message="The import stopped on an unexpected error. Nothing was imported.")
-        raise
-    return job_succeed(
-        job=job, result={"created": summary.created, "updated": summary.updated},
-        message=f"Imported {_assets(summary.created + summary.updated)}: "
-                f"{summary.created} created, {summary.updated} updated.")
+    """Queue the apply step of a previewed file as a background job (the pipeline's one import task)."""
+    return csv_import_enqueue(ASSET_IMPORT, target=client, actor=actor, text=text, name=name, plan=plan)
 
 
 def template_csv() -> str:
@@ -497,3 +279,6 @@ def template_csv() -> str:
     writer.writerow(COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     return out.getvalue()
+
+
+csv_import_register(ASSET_IMPORT)

@@ -1,15 +1,12 @@
-"""Background jobs of the clients app."""
+"""Background jobs of the clients app.
+
+The document pipeline defines its one generic task next to the code it runs (clients.document_jobs), so
+queueing it needs no import of this module; naming it here is what a worker's task discovery sees. Asset
+CSV imports run on the core's generic import task (msp.csvimport.apply_csv_import).
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+from .document_jobs import render_client_document
 
-from msp.tenancy import TenantTask
-
-from . import imports
-
-
-@shared_task(base=TenantTask, bind=True)
-def run_asset_import(self, *, job_id: str, client_id: str, actor_id: int | None, msp_id: str) -> None:
-    """Apply a previewed asset CSV (the text is on the job); progress and outcome are on the job."""
-    imports.asset_import_run(job_id=job_id, client_id=client_id, actor_id=actor_id)
+__all__ = ["render_client_document"]

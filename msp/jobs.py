@@ -4,18 +4,22 @@ The page that enqueues the work creates the job (status queued) and enqueues the
 `delay_on_commit`, passing the job's id; the task calls `job_start`, reports progress through a
 `ProgressReporter` and ends with `job_succeed` or `job_fail`. Progress is written outside the task's
 write transaction so the person on the job page sees it while the work runs.
+
+A succeeded job's `result` is what people read on the job page (and the API shows), plus two keys the
+page treats apart: `links` (buttons, e.g. to download the document the job made) and `records` (ids of
+what the job made, by kind of record, for programs).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
 
 from .choices import JobStatus
-from .models import Job, Msp, User
+from .models import RESULT_LINKS, RESULT_RECORDS, Job, Msp, User
 from .tenancy import history
 
 # Length of `Job.message`; longer texts are cut.
@@ -80,7 +84,15 @@ def _finish(job: Job, *, status: str, message: str, result: dict | None = None, 
     return job
 
 
-def job_succeed(*, job: Job, message: str, result: dict | None = None) -> Job:
+def job_succeed(*, job: Job, message: str, result: dict | None = None,
+                links: Iterable[tuple[str, str]] = (), records: Mapping[str, str] | None = None) -> Job:
+    """Mark the job done. `links` are (label, url) pairs shown as buttons on the job page; `records` names
+    what it made by id (e.g. {"document": "<uuid>"})."""
+    result = dict(result or {})
+    if links:
+        result[RESULT_LINKS] = [{"label": label, "url": url} for label, url in links]
+    if records:
+        result[RESULT_RECORDS] = {key: str(value) for key, value in records.items()}
     return _finish(job, status=JobStatus.SUCCEEDED, message=message, result=result)
 
 

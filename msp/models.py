@@ -209,6 +209,11 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.membership.removed_at is None
 
 
+# Keys of `Job.result` that are not a line of the summary (see msp.jobs.job_succeed).
+RESULT_LINKS = "links"
+RESULT_RECORDS = "records"
+
+
 # Progress ticks, the input payload and updated_at change often and mean nothing afterwards; the history
 # keeps the transitions (queued, running, succeeded or failed) with their result and error.
 @pghistory.track(exclude=["payload", "progress_done", "progress_total", "message", "updated_at"])
@@ -277,6 +282,21 @@ class Job(models.Model):
     @property
     def errors(self) -> list[str]:
         return [line for line in self.error.splitlines() if line.strip()]
+
+    @property
+    def summary(self) -> dict:
+        """The result as the job page lists it: without its links and record ids."""
+        return {k: v for k, v in (self.result or {}).items() if k not in (RESULT_LINKS, RESULT_RECORDS)}
+
+    @property
+    def links(self) -> list[dict]:
+        """Buttons for the job page, e.g. the download of the document the job made: [{label, url}]."""
+        return list((self.result or {}).get(RESULT_LINKS, []))
+
+    @property
+    def records(self) -> dict:
+        """Ids of what the job made, by kind of record, e.g. {"document": "<uuid>"}."""
+        return dict((self.result or {}).get(RESULT_RECORDS, {}))
 
 
 class Notification(models.Model):

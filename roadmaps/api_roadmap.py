@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from budgets.selectors import NO_PRICE, client_budget, client_horizon, initiative_prices, quarter_label
 from clients.api import DocumentSerializer
+from clients.document_jobs import job_document
 from clients.models import Client
 from msp.api_auth import RolePermission
 from msp.models import Job
@@ -186,7 +187,8 @@ class JobSerializer(serializers.ModelSerializer):
     result = serializers.DictField(read_only=True, help_text="What was done, when it succeeded.")
     status_url = serializers.SerializerMethodField(help_text="This resource: poll it until `status` is "
                                                              "`succeeded` or `failed`.")
-    document = serializers.SerializerMethodField(help_text="The document a finished roadmap job made.")
+    document = serializers.SerializerMethodField(help_text="The document a finished rendering job made (or kept "
+                                                           "when nothing had changed).")
 
     class Meta:
         model = Job
@@ -200,7 +202,7 @@ class JobSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DocumentSerializer(allow_null=True))
     def get_document(self, obj: Job):
-        document = reports.job_document(obj)
+        document = job_document(obj)
         return DocumentSerializer(document, context=self.context).data if document else None
 
 
@@ -236,7 +238,7 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             return Job.objects.none()
         return Job.objects.all()
 
-    @extend_schema(summary="Get a job", description="Status and progress of a background job; when a roadmap "
+    @extend_schema(summary="Get a job", description="Status and progress of a background job; when a rendering "
                                                     "job has succeeded, `document` names the PDF it made.")
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)

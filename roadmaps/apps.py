@@ -12,3 +12,6 @@ class RoadmapsConfig(AppConfig):
 
     def ready(self) -> None:
         register_activity_kinds(self.label, RoadmapActivity)
+        # The roadmap PDF plugs into the client-document pipeline, which finds it by kind.
+        # The module registers itself when imported; ready() runs once every model is loaded.
+        from . import reports  # noqa: F401

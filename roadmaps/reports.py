@@ -3,9 +3,10 @@
 `roadmap_report_data` gathers everything the report shows as plain values (the 12 quarters from the
 client's current fiscal quarter, its initiatives and the budget rollups of budgets.selectors);
 `roadmap_report_pdf` renders it through msp.pdf (WeasyPrint, data: URLs only, user text escaped by the
-template engine and by `timeline_chart`). `roadmap_report_enqueue` starts the rendering as a background
-job, `roadmap_report_run` is the job's body (roadmaps.tasks), and `roadmap_report_make` renders and
-stores in one go (the demo seed). See docs/roadmap-pdf.md.
+template engine and by `timeline_chart`). `ROADMAP_REPORT` plugs the PDF into the client-document
+pipeline (clients.document_jobs: a background job renders, stores the edition or keeps the unchanged
+newest one, publishes when asked); `roadmap_report_enqueue` starts it and `roadmap_report_make` renders
+and stores in one go (the demo seed). See docs/roadmap-pdf.md.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,14 +31,18 @@ from budgets.selectors import (
     initiative_prices,
 )
 from clients.choices import DocumentKind
-from clients.documents import document_create, document_publish
+from clients.document_jobs import (
+    DocumentRenderer,
+    Rendered,
+    document_job_enqueue,
+    document_render_store,
+    document_renderer_register,
+)
 from clients.models import Client, Document
-from msp.jobs import job_create, job_fail, job_progress, job_start, job_succeed
 from msp.models import Job, Msp, User
 from msp.money import format_money
 from msp.pdf import render_pdf
 from msp.quarters import Quarter
-from msp.tenancy import delay_on_commit
 
 from .choices import InitiativeStatus
 from .models import Initiative
@@ -368,7 +371,7 @@ def report_title(client: Client, today: date | None = None) -> str:
     return f"Technology roadmap and budget ({day.isoformat()})"
 
 
-# --- storing, and the background job ----------------------------------------------------------------------
+# --- the document pipeline (clients.document_jobs) ---------------------------------------------------------
 
 
 def _check_client(client: Client) -> None:
@@ -376,81 +379,37 @@ def _check_client(client: Client) -> None:
         raise ValidationError(ARCHIVED_CLIENT)
 
 
-@transaction.atomic
-def roadmap_report_store(*, client: Client, content: bytes, actor: User | None, publish: bool,
-                         source_id=None, today: date | None = None) -> Document:
-    """Store a rendered roadmap as the client's next `roadmap` document (published when asked)."""
-    document = document_create(client=client, kind=DocumentKind.ROADMAP, title=report_title(client, today),
-                               content=content, content_type="application/pdf", actor=actor, source_id=source_id)
-    if publish:
-        document = document_publish(document=document, actor=actor)
-    return document
+def _render(client: Client, today: date | None = None) -> Rendered:
+    return Rendered(title=report_title(client, today), content=roadmap_report_pdf(client=client, today=today))
+
+
+# Registered in roadmaps.apps. The document's source is the client itself: a rendering is compared with
+# the client's newest roadmap edition, and an unchanged one is kept instead of stored twice.
+ROADMAP_REPORT = DocumentRenderer(
+    kind=JOB_KIND,
+    document_kind=DocumentKind.ROADMAP,
+    load=lambda client_id: Client.objects.select_related("msp", "vcio").filter(pk=client_id).first(),
+    client_of=lambda client: client,
+    check=_check_client,
+    render=_render,
+    job_title=lambda client: f"Roadmap PDF: {client.name}",
+    noun="roadmap",
+    gathering="Gathering the roadmap and budget…",
+    gone="The client no longer exists.",
+)
 
 
 def roadmap_report_make(*, client: Client, actor: User | None, publish: bool, today: date | None = None) -> Document:
     """Render and store in one go, in the caller's process (the demo seed); pages use the background job."""
-    _check_client(client)
-    content = roadmap_report_pdf(client=client, today=today)
-    return roadmap_report_store(client=client, content=content, actor=actor, publish=publish, today=today)
+    stored = document_render_store(kind=JOB_KIND, source=client, actor=actor, publish=publish,
+                                   render=lambda c: _render(c, today))
+    return stored.document
 
 
-@transaction.atomic
 def roadmap_report_enqueue(*, client: Client, actor: User, publish: bool = False) -> Job:
-    """Queue the rendering of the client's roadmap PDF; the job page (or GET /api/v1/jobs/{id}/) follows it."""
-    from .tasks import render_roadmap_report  # tasks imports this module
-
-    _check_client(client)
-    job = job_create(
-        msp=client.msp, kind=JOB_KIND, title=f"Roadmap PDF: {client.name}"[:200], created_by=actor,
-        subject_id=client.pk, subject_label=f"{client.name} documents"[:200],
-        subject_url=reverse("client_documents", kwargs={"client_id": client.pk}),
-        message="Waiting for a worker to render the roadmap…",
-    )
-    delay_on_commit(render_roadmap_report, job_id=str(job.pk), client_id=str(client.pk),
-                    actor_id=actor.pk if actor else None, publish=bool(publish), msp_id=str(client.msp_id))
-    return job
+    """Queue the rendering of the client's roadmap PDF; the job page (or GET /api/v1/jobs/{id}/) follows it.
+    ValidationError (and no job) when the client is archived."""
+    return document_job_enqueue(kind=JOB_KIND, client=client, source=client, actor=actor, publish=publish)
 
 
-STEPS = 3
-
-
-def roadmap_report_run(*, job_id, client_id, actor_id: int | None, publish: bool) -> Job | None:
-    """The job's body, in a worker: gather, render, store (and publish). None when the job was not queued.
-
-    The document's `source_id` is the job's id, so the job (and GET /api/v1/jobs/{id}/) leads to it."""
-    job = job_start(job_id=job_id, message="Gathering the roadmap and budget…")
-    if job is None:
-        return None
-    try:
-        client = Client.objects.select_related("msp", "vcio").filter(pk=client_id).first()
-        if client is None:
-            return job_fail(job=job, message="No roadmap was made.", errors=["The client no longer exists."])
-        _check_client(client)
-        actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
-        job_progress(job=job, done=1, total=STEPS, message="Rendering the PDF…")
-        content = roadmap_report_pdf(client=client)
-        job_progress(job=job, done=2, total=STEPS, message="Storing the document…")
-        document = roadmap_report_store(client=client, content=content, actor=actor, publish=publish,
-                                        source_id=job.pk)
-    except ValidationError as exc:
-        return job_fail(job=job, message="No roadmap was made.", errors=exc.messages)
-    except Exception:
-        job_fail(job=job, message="The roadmap could not be made because of an unexpected error. "
-                                  "Nothing was stored.")
-        raise
-    published = document.published_at is not None
-    return job_succeed(
-        job=job,
-        message=f"The roadmap is ready: edition {document.edition}, "
-                + ("published to the client's portal." if published else "not published (publish it from the "
-                                                                          "client's documents)."),
-        result={"document": str(document), "edition": document.edition, "size": f"{document.size} bytes",
-                "published": "yes" if published else "no"},
-    )
-
-
-def job_document(job: Job) -> Document | None:
-    """The document a roadmap job made (None while it runs, when it failed, or for another kind of job)."""
-    if job.kind != JOB_KIND:
-        return None
-    return Document.objects.filter(source_id=job.pk, kind=DocumentKind.ROADMAP).first()
+document_renderer_register(ROADMAP_REPORT)

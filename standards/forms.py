@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from msp.csvfiles import ImportFileError
+from msp.csvimport import read_upload
 from msp.form_bases import VersionedForm
 from msp.forms import UploadField
 
@@ -149,14 +151,7 @@ class LibraryImportForm(forms.Form):
 
     def clean_file(self) -> str:
         """The upload's text; refuses files that are too large, not CSV or not UTF-8."""
-        upload = self.cleaned_data["file"]
-        if upload.size > csv_io.MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is 5 MB.")
-        name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".txt")):
-            raise forms.ValidationError("Upload a .csv file (in Excel: File › Save As › CSV UTF-8).")
         try:
-            return csv_io.decode_csv(upload.read())
-        except csv_io.ImportFileError as exc:
+            return read_upload(self.cleaned_data["file"], max_bytes=csv_io.MAX_BYTES)
+        except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from exc

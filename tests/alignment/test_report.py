@@ -16,9 +16,9 @@ from django_scopes import scope, scopes_disabled
 
 from alignment import reports
 from alignment.models import Answer, Recommendation, Review
+from clients.document_jobs import document_job_run
 from clients.models import Client, Document
 from msp.choices import JobStatus
-from msp.jobs import job_create
 from msp.models import Job, Msp
 from msp.roles import Role
 from standards.models import StandardRevision
@@ -128,12 +128,16 @@ def test_report_is_rendered_stored_and_published(tenant, built, login, django_ca
     assert job.status == JobStatus.SUCCEEDED
     assert (job.progress_done, job.progress_total) == (3, 3)
     assert job.message == "The report is ready: edition 1, published to the client's portal."
+    download_url = f"/clients/{review.client_id}/documents/{document.pk}/download/"
     assert job.result == {"document": "Alignment report: Annual review 2026 (2026-03-12) (edition 1)",
-                          "edition": 1, "size": f"{document.size} bytes", "published": "yes"}
+                          "edition": 1, "size": f"{document.size} bytes", "published": "yes",
+                          "links": [{"label": "Download edition 1", "url": download_url}],
+                          "records": {"document": str(document.pk)}}
     assert job.subject_url == f"/clients/{review.client_id}/documents/"
     job_page = login(tenant.users[Role.VCIO]).get(f"/jobs/{job.pk}/").content.decode()
     assert f'href="/clients/{review.client_id}/documents/"' in job_page
     assert "Back to Lakeshore Family Dental documents" in job_page
+    assert f'href="{download_url}"' in job_page
 
     assert document.kind == "alignment_report"
     assert document.edition == 1
@@ -201,6 +205,9 @@ def test_a_second_report_is_the_next_edition_and_unpublished(tenant, built, logi
                                                              django_capture_on_commit_callbacks):
     review, _ = built
     make_report(login, tenant, review, django_capture_on_commit_callbacks, publish=True)
+    with scopes_disabled():  # the vCIO adds advice, so the report changes
+        Recommendation.objects.create(msp=tenant.msp, client=review.client, review=review, title="Add MFA",
+                                      priority="medium")
     response = make_report(login, tenant, review, django_capture_on_commit_callbacks, publish=False,
                            role=Role.OWNER)
     assert response.status_code == 302
@@ -251,9 +258,12 @@ def test_a_review_that_is_not_completed_gets_no_report(tenant, built, login, sta
 def test_a_review_reopened_before_the_worker_runs_fails_the_job(tenant, built):
     review, _ = built
     with scope(msp=tenant.msp):
-        job = job_create(msp=tenant.msp, kind="alignment_report", title="Alignment report", created_by=None)
+        # Queued while completed (the task waits for the commit, which a test transaction never makes)...
+        job = reports.alignment_report_enqueue(review=Review.objects.select_related("client").get(pk=review.pk),
+                                               actor=tenant.users[Role.VCIO], publish=True)
         Review.objects.filter(pk=review.pk).update(status="in_progress")
-        done = reports.alignment_report_run(job_id=job.pk, review_id=review.pk, actor_id=None, publish=True)
+        # ...and run by the worker after the review was reopened.
+        done = document_job_run(job_id=job.pk)
         assert done.status == JobStatus.FAILED
         assert done.message == "No report was made."
         assert done.errors == ["Only a completed review has an alignment report. Complete the review first."]

@@ -143,3 +143,27 @@ def test_two_modules_importing_each_other_are_found(project, monkeypatch):
 def test_the_project_configuration_covers_every_app_and_msp_module():
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert check_imports.check_config(ROOT, cfg, check_imports.project_apps(ROOT)) == []
+
+
+def test_an_apps_ready_may_load_its_own_modules_only(project):
+    write(project, {"clients/apps.py": """\
+        from django.apps import AppConfig
+
+
+        class ClientsConfig(AppConfig):
+            name = "clients"
+
+            def ready(self):
+                from . import imports
+                from msp import csvimport
+                return imports, csvimport
+
+            def other(self):
+                from . import imports
+                return imports
+        """})
+    problems = list(check_imports.function_imports(project, project / "clients" / "apps.py", {"clients", "msp"}))
+    assert [(p.line, p.message.split(";")[0]) for p in problems] == [
+        (9, "msp is imported inside ready()"),
+        (13, "clients.imports is imported inside other()"),
+    ]

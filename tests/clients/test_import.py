@@ -16,6 +16,7 @@ from clients import imports
 from clients.imports import ExistingAsset, ImportRefused, parse_asset_csv
 from clients.models import Asset
 from clients.services import asset_create, asset_update
+from msp import csvimport
 from msp.jobs import job_create
 from msp.models import Job
 from msp.roles import Role
@@ -121,7 +122,7 @@ def test_parse_matches_existing_serial_as_update_and_keeps_blank_cells_unchanged
                              existing={"SN1": ExistingAsset(id=asset_id, version=3)})
     assert result.errors == []
     update, create = result.rows
-    assert (update.action, update.asset_id, update.asset_version) == ("update", asset_id, 3)
+    assert (update.action, update.match_id, update.match_version) == ("update", asset_id, 3)
     assert update.values == {"serial": "SN1", "name": "Renamed"}
     assert create.action == "create"
     assert create.values == {"serial": "SN2", "name": "New", "kind": "other", "status": "in_service"}
@@ -271,6 +272,21 @@ def test_rows_with_an_existing_serial_update_that_asset(tenant, login, apply):
     assert (created.name, created.manufacturer, created.kind) == ("Brand new", "Lenovo", "other")
 
 
+def test_an_unterminated_quote_is_refused_with_its_row(tenant, login):
+    """It used to be read to the end of the file as one cell, i.e. one odd asset; now the file is refused."""
+    client = tenant.clients[1]
+    text = 'name,serial,model\nFW-01,S1,FortiGate\n"Reception PC,S2,OptiPlex\nNAS,S3,DS920\n'
+    response = login(tenant.users[Role.TAM]).post(_url(client), {"file": _upload(text)})
+    assert [str(e) for e in response.context["result"].errors] == [
+        "row 3: a quoted value is never closed: a cell starts with a double quote (\") and no closing quote "
+        "follows, so the rest of the file would be read as that one cell. Close the quote, or double a quote "
+        "that is part of the text (\"\")."]
+    body = response.content.decode()
+    assert "Nothing was imported: the file has 1 problem." in body
+    assert response.context["pending"] is None
+    assert _assets(client) == []
+
+
 def test_unknown_column_is_refused_by_name(tenant, login):
     c = login(tenant.users[Role.VCIO])
     response = c.post(_url(tenant.clients[1]), {"file": _upload("name,location,Owner\nA,HQ,me\n")})
@@ -288,10 +304,11 @@ def test_non_utf8_wrong_type_and_oversized_uploads_are_refused(tenant, login, mo
         "The file is not UTF-8 text (first bad byte on line 2). Save it as “CSV UTF-8” and upload it again."]
     xlsx = c.post(url, {"file": _upload(b"PK\x03\x04", name="assets.xlsx")})
     assert xlsx.context["form"].errors["file"] == ["Upload a .csv file (in Excel: File › Save As › CSV UTF-8)."]
-    monkeypatch.setattr(imports, "MAX_BYTES", 10)
-    big = c.post(url, {"file": _upload("name\n" + "x" * 20)})
+    # The limit is the import's (5 MB); a smaller one keeps the test's upload small. The message names both.
+    monkeypatch.setattr(imports, "MAX_BYTES", 1024 * 1024)
+    big = c.post(url, {"file": _upload("name\n" + "x" * (1024 * 1024 * 3 // 2 - 5))})
     assert big.context["form"].errors["file"] == [
-        "The file is 0.0 MB; the limit is 5 MB. Split it into smaller files."]
+        "The file is 1.5 MB; the limit is 1 MB. Split it into smaller files."]
     assert _assets(tenant.clients[1]) == []
 
 
@@ -370,19 +387,19 @@ def test_apply_task_reports_progress_as_it_checks_rows(tenant, monkeypatch):
     """Progress is written while rows are checked (throttled), then set to the total before saving."""
     client = tenant.clients[1]
     seen = []
-    real = imports.job_progress
+    real = csvimport.job_progress
 
     def spy(*, job, done, total, message):
         seen.append((done, total, message))
         real(job=job, done=done, total=total, message=message)
 
-    monkeypatch.setattr(imports, "job_progress", spy)
+    monkeypatch.setattr(csvimport, "job_progress", spy)
     monkeypatch.setattr("msp.jobs.job_progress", spy)
     text = "name\n" + "".join(f"PC-{n}\n" for n in range(5))
     with scope(msp=tenant.msp):
         job = job_create(msp=tenant.msp, kind="asset_import", title="Import pcs.csv", created_by=None,
-                         payload={"text": text, "name": "pcs.csv", "plan": {}})
-        done = imports.asset_import_run(job_id=job.pk, client_id=client.pk, actor_id=None)
+                         payload={"text": text, "name": "pcs.csv", "plan": {}, "target": str(client.pk)})
+        done = csvimport.csv_import_run(job_id=job.pk)
     # The reporter writes the first row at once, then at most every half second, and always the end.
     assert seen[0] == (0, 5, "Checked 0 of 5 rows")
     assert seen[-2:] == [(5, 5, "Checked 5 of 5 rows"), (5, 5, "Saving 5 assets…")]
@@ -390,7 +407,7 @@ def test_apply_task_reports_progress_as_it_checks_rows(tenant, monkeypatch):
         "succeeded", {"created": 5, "updated": 0}, 5, 5)
     # A second delivery of the same task does nothing.
     with scope(msp=tenant.msp):
-        assert imports.asset_import_run(job_id=job.pk, client_id=client.pk, actor_id=None) is None
+        assert csvimport.csv_import_run(job_id=job.pk) is None
     assert len(_assets(client)) == 5
 
 

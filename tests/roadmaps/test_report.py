@@ -24,6 +24,7 @@ from msp.money import format_money
 from msp.roles import Role
 from roadmaps import reports
 from roadmaps import services as roadmap_services
+from roadmaps.models import Initiative
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -227,12 +228,18 @@ def test_the_page_action_renders_stores_and_publishes(tenant, plan, login, djang
     assert (job.progress_done, job.progress_total) == (3, 3)
     assert job.message == "The roadmap is ready: edition 1, published to the client's portal."
     today = reports._local_today(tenant.msp).isoformat()
+    download_url = f"/clients/{client.pk}/documents/{document.pk}/download/"
     assert job.result == {"document": f"Technology roadmap and budget ({today}) (edition 1)", "edition": 1,
-                          "size": f"{document.size} bytes", "published": "yes"}
+                          "size": f"{document.size} bytes", "published": "yes",
+                          "links": [{"label": "Download edition 1", "url": download_url}],
+                          "records": {"document": str(document.pk)}}
     assert job.subject_url == f"/clients/{client.pk}/documents/"
-    assert "Back to Lakeshore Family Dental documents" in login(tenant.users[Role.VCIO]).get(
-        f"/jobs/{job.pk}/").content.decode()
-    assert (document.kind, document.edition, document.source_id) == ("roadmap", 1, job.pk)
+    job_page = login(tenant.users[Role.VCIO]).get(f"/jobs/{job.pk}/").content.decode()
+    assert "Back to Lakeshore Family Dental documents" in job_page
+    assert f'href="{download_url}"' in job_page
+    assert "Download edition 1" in job_page
+    # The source of a roadmap is the client: a new rendering is compared with its newest roadmap edition.
+    assert (document.kind, document.edition, document.source_id) == ("roadmap", 1, client.pk)
     assert document.title == f"Technology roadmap and budget ({today})"
     assert document.published_at is not None
     assert document.published_by == document.created_by == tenant.users[Role.VCIO]
@@ -263,6 +270,8 @@ def test_a_second_rendering_is_the_next_edition_and_unpublished(tenant, plan, lo
                                                                 django_capture_on_commit_callbacks):
     client = plan["client"]
     make_report(login, tenant, client, django_capture_on_commit_callbacks, publish=True)
+    with scopes_disabled():  # the plan changes, so the PDF does
+        Initiative.objects.filter(pk=plan["b"].pk).update(title="Replace the firewall and the switches")
     response = make_report(login, tenant, client, django_capture_on_commit_callbacks, publish=False,
                            role=Role.OWNER)
     assert response.status_code == 302
@@ -275,6 +284,34 @@ def test_a_second_rendering_is_the_next_edition_and_unpublished(tenant, plan, lo
     # The portal shows only the published edition.
     portal = login(tenant.users[Role.CLIENT])
     assert portal.get(f"/portal/documents/{docs[1].pk}/download/").status_code == 404
+
+
+def test_rendering_again_with_nothing_changed_keeps_the_edition(tenant, plan, login,
+                                                                django_capture_on_commit_callbacks):
+    """The same plan on the same day gives the same bytes: no second edition with the same checksum; the
+    job says it kept the edition, and publishing still applies when asked."""
+    client = plan["client"]
+    make_report(login, tenant, client, django_capture_on_commit_callbacks, publish=False)
+    response = make_report(login, tenant, client, django_capture_on_commit_callbacks, publish=True,
+                           role=Role.OWNER)
+    with scopes_disabled():
+        docs = list(Document.objects.filter(client=client, kind="roadmap"))
+        first, again = Job.objects.filter(kind="roadmap_report").order_by("created_at")
+    assert len(docs) == 1
+    document = docs[0]
+    assert (document.edition, document.created_by) == (1, tenant.users[Role.VCIO])
+    assert (document.published_at is not None, document.published_by) == (True, tenant.users[Role.OWNER])
+    assert first.message == "The roadmap is ready: edition 1, not published (publish it from the client's documents)."
+    assert again.status == JobStatus.SUCCEEDED
+    assert again.message == "Nothing changed since edition 1; kept it. It is published to the client's portal."
+    assert again.summary == {"document": str(document), "edition": 1, "size": f"{document.size} bytes",
+                             "published": "yes", "note": "Nothing changed since edition 1; kept it."}
+    assert again.records == {"document": str(document.pk)}
+    page = login(tenant.users[Role.OWNER]).get(response["Location"]).content.decode()
+    assert "Nothing changed since edition 1; kept it." in page
+    assert f'href="/clients/{client.pk}/documents/{document.pk}/download/"' in page
+    # The portal offers the one edition.
+    assert login(tenant.users[Role.CLIENT]).get(f"/portal/documents/{document.pk}/download/").status_code == 200
 
 
 def test_portal_user_gets_404_for_another_clients_roadmap(tenant, plan, login, django_capture_on_commit_callbacks):

@@ -16,6 +16,7 @@ from msp.jobs import job_create
 from msp.models import Job, Membership
 from msp.roles import Role
 from msp.services import api_token_create
+from roadmaps.models import Initiative
 from tests.roadmaps.test_report import TODAY, build_plan
 
 pytestmark = pytest.mark.django_db
@@ -172,18 +173,30 @@ def test_render_endpoint_queues_a_job_that_makes_the_document(tenant, plan, api,
                                               "source_id", "published", "download_url")}
     assert shown == {
         "id": str(document.pk), "client": str(plan["client"].pk), "kind": "roadmap", "title": document.title,
-        "edition": 1, "size": document.size, "checksum": document.checksum, "source_id": str(job.pk),
+        "edition": 1, "size": document.size, "checksum": document.checksum, "source_id": str(plan["client"].pk),
         "published": True, "download_url": f"http://testserver/api/v1/documents/{document.pk}/download/"}
     download = c.get(data["document"]["download_url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content if download.streaming else [download.content]).startswith(b"%PDF-")
 
-    # Unpublished unless asked; the next edition
+    # Nothing changed: the job keeps edition 1 (published as it was) and its result says so.
     with django_capture_on_commit_callbacks(execute=True):
         second = c.post(f"{API}/clients/{plan['client'].pk}/roadmap-pdf/", {}, content_type=JSON)
     assert second.status_code == 202
     data = c.get(second.json()["status_url"]).json()
+    assert data["message"] == "Nothing changed since edition 1; kept it. It is published to the client's portal."
+    assert data["result"]["note"] == "Nothing changed since edition 1; kept it."
+    assert (data["document"]["id"], data["document"]["edition"], data["document"]["published"]) == (
+        str(document.pk), 1, True)
+
+    # The plan changed: the next edition, unpublished unless asked.
+    with scopes_disabled():
+        Initiative.objects.filter(pk=plan["b"].pk).update(title="Replace the firewall and the switches")
+    with django_capture_on_commit_callbacks(execute=True):
+        third = c.post(f"{API}/clients/{plan['client'].pk}/roadmap-pdf/", {}, content_type=JSON)
+    data = c.get(third.json()["status_url"]).json()
     assert (data["document"]["edition"], data["document"]["published"]) == (2, False)
+    assert "note" not in data["result"]
 
 
 @pytest.mark.parametrize("role", [Role.TAM, Role.VIEWER])

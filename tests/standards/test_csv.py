@@ -140,14 +140,14 @@ def test_import_updates_by_name_through_the_service(tenant, library):
              "NIST CSF,,\r\n")
     with scope(msp=tenant.msp):
         preview = csv_io.library_import_preview(msp=tenant.msp, content=text)
-    assert [(r.number, r.action, r.changes, r.new_revision) for r in preview.rows] == [
-        (2, "update", ["question"], True),
-        (3, "update", ["how"], False),
-        (4, "unchanged", [], False),
-        (5, "update", ["name", "status"], False),
-        (6, "create", [], False),
+    assert [(r.number, r.action, r.changes, r.notes) for r in preview.rows] == [
+        (2, "update", ["question"], ["new text revision"]),
+        (3, "update", ["how"], []),
+        (4, "unchanged", [], []),
+        (5, "update", ["name", "status"], []),
+        (6, "create", [], []),
     ]
-    assert (preview.new_categories, preview.new_frameworks) == (["Email"], ["NIST CSF"])
+    assert preview.extra == {"new_categories": ["Email"], "new_frameworks": ["NIST CSF"]}
     summary = apply(tenant, text, plan=preview.plan())
     assert summary.as_dict() == {"created": 1, "updated": 3, "unchanged": 1, "categories_created": 1,
                                  "frameworks_created": 1}
@@ -214,3 +214,16 @@ def test_semicolon_files_and_labels_are_read(tenant):
     with scope(msp=tenant.msp):
         raid = Standard.objects.get(name="RAID health")
         assert (raid.priority, raid.frequency, raid.tags) == ("high", "semiannual", ["servers", "storage"])
+
+
+def test_an_unterminated_quote_is_refused_with_its_row(tenant):
+    text = (HEADER + 'Backup,"Offsite,Is it kept offsite?,w,h,,high,yearly,,,,\r\n'
+            "Backup,Two,Is it two?,w,h,,low,yearly,,,,\r\n")
+    with pytest.raises(csv_io.ImportRefused) as exc:
+        apply(tenant, text)
+    assert [str(e) for e in exc.value.errors] == [
+        "row 2: a quoted value is never closed: a cell starts with a double quote (\") and no closing quote "
+        "follows, so the rest of the file would be read as that one cell. Close the quote, or double a quote "
+        "that is part of the text (\"\")."]
+    with scope(msp=tenant.msp):
+        assert not Standard.objects.exists()
