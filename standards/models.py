@@ -72,7 +72,7 @@ class Standard(TenantModel, VersionedModel):
     frequency = models.CharField("review frequency", max_length=12, choices=Frequency.choices,
                                  default=Frequency.YEARLY)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
-    frameworks = models.ManyToManyField(Framework, blank=True, related_name="standards")
+    frameworks = models.ManyToManyField(Framework, blank=True, related_name="standards", through="StandardFramework")
     status = models.CharField(max_length=8, choices=StandardStatus.choices, default=StandardStatus.ACTIVE)
     retired_at = models.DateTimeField(null=True, blank=True)
     last_reviewed_on = models.DateField("last reviewed", null=True, blank=True,
@@ -125,3 +125,20 @@ class StandardRevision(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.standard} r{self.number}"
+
+
+class StandardFramework(TenantModel):
+    """A framework a standard serves (the mapping). It carries `msp` like every tenant row, so row-level
+    security covers it; added with `through_defaults={"msp": standard.msp}`."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="+")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "framework"], name="standard_framework_once",
+                                    violation_error_message="This framework is already mapped."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} for {self.standard_id}"
