@@ -104,7 +104,14 @@ def ensure_roles(admin_url: str, *, database: str | None = None, owner: str = OW
     database = database or url_database(admin_url) or DATABASE
     if owner == app:
         raise ValueError("The owner and the app role must be two different roles.")
-    with psycopg.connect(admin_url, autocommit=True) as conn, conn.cursor() as cur:
+    admin_password = unquote(urlsplit(admin_url).password or "") or None
+    try:
+        conn = psycopg.connect(admin_url, autocommit=True)
+    except psycopg.OperationalError:
+        # The admin URL may name the database this creates; start from the maintenance database then.
+        conn = psycopg.connect(url_with(admin_url, user=url_user(admin_url), password=admin_password,
+                                        database="postgres"), autocommit=True)
+    with conn, conn.cursor() as cur:
         # The owner may create databases (the test runner needs that) and bypasses row-level security, so
         # migrations and platform-admin commands see every tenant. The app role may do neither.
         _ensure_role(cur, owner, "LOGIN NOSUPERUSER NOCREATEROLE CREATEDB BYPASSRLS NOREPLICATION", owner_password)
@@ -119,7 +126,6 @@ def ensure_roles(admin_url: str, *, database: str | None = None, owner: str = OW
                 pass
         cur.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(database),
                                                                    sql.Identifier(owner)))
-    admin_password = unquote(urlsplit(admin_url).password or "") or None
     with psycopg.connect(url_with(admin_url, user=url_user(admin_url), password=admin_password, database=database),
                          autocommit=True) as conn, conn.cursor() as cur:
         cur.execute(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(sql.Identifier(owner)))

@@ -88,6 +88,38 @@ def db_tenant(msp_id, *, using: str = "default") -> Iterator[None]:
 
 
 @contextmanager
+def db_no_tenant(*, using: str = "default") -> Iterator[None]:
+    """A request with no tenant (signing in, signup, an invitation link, health checks): no transaction is
+    opened and a request that uses no database touches none. When the login is the app role (production),
+    the policies already hold with no tenant set. When it is another role (the owner, as in the tests), the
+    block's first statement is preceded by a switch to the app role with no tenant, at session level,
+    and the previous values are put back at the end."""
+    connection = connections[using]
+    if connection.settings_dict.get("USER") == app_role():
+        yield
+        return
+    state: dict = {}
+
+    def switch(execute, sql, params, many, context):
+        if "previous" not in state:
+            state["previous"] = None  # the switch's own statement passes through here too
+            with connection.cursor() as cursor:
+                state["previous"] = _swap(cursor, app_role(), "", local=False)
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(switch):
+            yield
+    finally:
+        if state.get("previous") is not None:
+            try:
+                with connection.cursor() as cursor:
+                    _set(cursor, *state["previous"], local=False)
+            except DatabaseError:
+                connection.close()
+
+
+@contextmanager
 def task_db_tenant(msp_id, *, using: str = "default") -> Iterator[None]:
     """Set the app role and tenant for a Celery task's whole run.
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
 
 from .models import ApiToken, Membership, Msp, hash_secret
-from .rls import db_tenant, task_db_tenant
+from .rls import db_no_tenant, db_tenant, task_db_tenant
 
 SESSION_KEY = "active_msp"
 
@@ -134,17 +134,26 @@ class TenantMiddleware:
         request.membership = membership
         request.msp = membership.msp if membership else None
         request.role = membership.role if membership else None
-        # The request runs in one transaction as the app role with its tenant set (none for sign-in,
-        # signup and invitation links), so row-level security holds even a login as the owner role.
+        # A tenant's request runs in one transaction as the app role with its tenant set, so row-level
+        # security holds even a login as the owner role. Without a tenant (sign-in, signup, invitation
+        # links) it runs as the app role with no tenant, and opens no transaction.
         if request.msp is None:
-            with db_tenant(None):
+            with db_no_tenant():
                 return self.get_response(request)
         timezone.activate(zoneinfo.ZoneInfo(request.msp.time_zone))
         try:
             with db_tenant(request.msp.pk), scope(msp=request.msp), pghistory.context(msp=str(request.msp.pk)):
-                return self.get_response(request)
+                return self._respond(request)
         finally:
             timezone.deactivate()
+
+    def _respond(self, request):
+        response = self.get_response(request)
+        # A view's exception arrives here already turned into a 500 response: a failed request keeps
+        # nothing of what it wrote.
+        if response.status_code >= 500:
+            transaction.set_rollback(True)
+        return response
 
 
 def get_in_scope(queryset_or_model, **lookup):

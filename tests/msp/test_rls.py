@@ -22,7 +22,7 @@ from django_scopes import scopes_disabled
 
 from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
-from clients.models import Document
+from clients.models import Client, Document
 from msp.celery import app as celery_app
 from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
@@ -296,3 +296,21 @@ def test_a_tasks_session_level_tenant_spans_its_transactions_and_is_reset():
         cursor.execute("SELECT current_user <> %s, coalesce(current_setting('vcio.msp', true), ''), "
                        "(SELECT count(*) FROM clients_client)", [APP_ROLE])
         assert cursor.fetchone() == (True, "", 4)
+
+
+def test_a_request_without_a_tenant_that_needs_no_database_touches_none(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert TenantMiddleware(lambda request: HttpResponse("up"))(_request(AnonymousUser())).content == b"up"
+
+
+def test_a_failed_tenant_request_keeps_nothing_it_wrote(two_tenants):
+    alpha, _ = two_tenants
+    client = alpha.clients[0]
+
+    def half_done(request):
+        Client.objects.filter(pk=client.pk).update(name="Half-written")
+        return HttpResponse(status=500)
+
+    assert TenantMiddleware(half_done)(_request(alpha.users[Role.OWNER])).status_code == 500
+    with scopes_disabled():
+        assert Client.objects.get(pk=client.pk).name == "Alpha Dental"
