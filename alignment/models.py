@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import Client
+from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 from standards.choices import Frequency, Priority
 from standards.models import Category, Standard, StandardRevision
@@ -177,7 +178,8 @@ class Recommendation(TenantModel, VersionedModel):
 
 
 # Link rows carry `msp` like every tenant row, so row-level security covers them too. They are added with
-# `through_defaults={"msp": <the owner's msp>}`; the services check that both ends are the tenant's.
+# `through_defaults={"msp": <the owner's msp>}`; the services check that both ends are the tenant's, and a
+# trigger refuses a link whose ends belong to another MSP.
 
 
 class ReviewScopeCategory(TenantModel):
@@ -187,6 +189,7 @@ class ReviewScopeCategory(TenantModel):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        triggers = [same_tenant_link(review=Review, category=Category)]
         constraints = [
             models.UniqueConstraint(fields=["review", "category"], name="review_scope_category_once",
                                     violation_error_message="This category is already in the review's scope."),
@@ -203,6 +206,7 @@ class RecommendationFinding(TenantModel):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        triggers = [same_tenant_link(recommendation=Recommendation, answer=Answer)]
         constraints = [
             models.UniqueConstraint(fields=["recommendation", "answer"], name="recommendation_finding_once",
                                     violation_error_message="This finding is already covered."),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
@@ -172,6 +173,24 @@ def grant_app_privileges(*, using: str = "default", **kwargs) -> None:
                        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted}")
         cursor.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public "
                        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {quoted}")
+
+
+def _same_tenant_check(field: str, table: str) -> str:
+    found = f"SELECT 1 FROM {table} WHERE id = NEW.{field}_id AND msp_id = NEW.msp_id"  # noqa: S608
+    refuse = f"RAISE EXCEPTION 'The {field} of a % row must belong to the same MSP.', TG_TABLE_NAME"
+    return f"IF NOT EXISTS ({found}) THEN {refuse} USING ERRCODE = 'check_violation'; END IF; "
+
+
+def same_tenant_link(**ends) -> pgtrigger.Trigger:
+    """A trigger for a link (through) model: each end (`field=Model`) must be a row of the link's own msp.
+
+    Row-level security checks the link row's msp but not what its foreign keys point at (referential
+    checks bypass the policies), so this makes a cross-tenant link impossible even for a buggy caller.
+    Under the app role the other tenant's row is not even visible, which fails the check the same way.
+    """
+    checks = "".join(_same_tenant_check(field, model._meta.db_table) for field, model in ends.items())
+    return pgtrigger.Trigger(name="link_same_tenant", when=pgtrigger.Before,
+                             operation=pgtrigger.Insert | pgtrigger.Update, func=checks + "RETURN NEW;")
 
 
 class EnableTenantRls(Operation):

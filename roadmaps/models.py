@@ -12,6 +12,7 @@ from django.db.models import F, Q
 
 from alignment.models import Recommendation
 from clients.models import Asset, BusinessObjective, Client
+from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 from standards.choices import Priority
 
@@ -106,7 +107,8 @@ class LifecycleDecision(TenantModel):
 
 
 # Link rows carry `msp` like every tenant row, so row-level security covers them too. They are added with
-# `through_defaults={"msp": <the initiative's msp>}`; the services check that both ends are the client's.
+# `through_defaults={"msp": <the initiative's msp>}`; the services check that both ends are the client's,
+# and a trigger refuses a link whose ends belong to another MSP.
 
 
 class InitiativeRecommendation(TenantModel):
@@ -116,6 +118,7 @@ class InitiativeRecommendation(TenantModel):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        triggers = [same_tenant_link(initiative=Initiative, recommendation=Recommendation)]
         constraints = [
             models.UniqueConstraint(fields=["initiative", "recommendation"], name="initiative_recommendation_once",
                                     violation_error_message="This recommendation is already linked."),
@@ -132,6 +135,7 @@ class InitiativeObjective(TenantModel):
     objective = models.ForeignKey(BusinessObjective, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        triggers = [same_tenant_link(initiative=Initiative, objective=BusinessObjective)]
         constraints = [
             models.UniqueConstraint(fields=["initiative", "objective"], name="initiative_objective_once",
                                     violation_error_message="This objective is already linked."),
@@ -148,6 +152,7 @@ class InitiativeAsset(TenantModel):
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        triggers = [same_tenant_link(initiative=Initiative, asset=Asset)]
         constraints = [
             models.UniqueConstraint(fields=["initiative", "asset"], name="initiative_asset_once",
                                     violation_error_message="This asset is already linked."),

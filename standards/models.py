@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 
 from .choices import PRIORITY_WEIGHTS, Frequency, Priority, StandardStatus
@@ -129,12 +130,14 @@ class StandardRevision(TenantModel):
 
 class StandardFramework(TenantModel):
     """A framework a standard serves (the mapping). It carries `msp` like every tenant row, so row-level
-    security covers it; added with `through_defaults={"msp": standard.msp}`."""
+    security covers it; added with `through_defaults={"msp": standard.msp}`. A trigger refuses a mapping
+    to another MSP's framework."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="+")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        triggers = [same_tenant_link(standard=Standard, framework=Framework)]
         constraints = [
             models.UniqueConstraint(fields=["standard", "framework"], name="standard_framework_once",
                                     violation_error_message="This framework is already mapped."),

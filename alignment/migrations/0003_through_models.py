@@ -1,13 +1,16 @@
 """Explicit through-models carrying `msp` for a review's scope categories and a recommendation's findings.
 
 Each automatic link table is replaced by a tenant table: the new table is created, every existing link
-row is copied with its pair and the msp of its owner row, and the automatic table is dropped. Reversible
+row is copied with its pair and the msp of its owner row (through the trigger that refuses a link
+between two MSPs), and the automatic table is dropped. Reversible
 (the pairs are copied back).
 """
 
 import uuid
 
 import django.db.models.deletion
+import pgtrigger.compiler
+import pgtrigger.migrations
 from django.db import migrations, models
 
 
@@ -33,6 +36,10 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('review', 'category'), name='review_scope_category_once', violation_error_message="This category is already in the review's scope.")],
             },
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='reviewscopecategory',
+            trigger=pgtrigger.compiler.Trigger(name='link_same_tenant', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF NOT EXISTS (SELECT 1 FROM alignment_review WHERE id = NEW.review_id AND msp_id = NEW.msp_id) THEN RAISE EXCEPTION 'The review of a % row must belong to the same MSP.', TG_TABLE_NAME USING ERRCODE = 'check_violation'; END IF; IF NOT EXISTS (SELECT 1 FROM standards_category WHERE id = NEW.category_id AND msp_id = NEW.msp_id) THEN RAISE EXCEPTION 'The category of a % row must belong to the same MSP.', TG_TABLE_NAME USING ERRCODE = 'check_violation'; END IF; RETURN NEW;", hash='6ef924b6e772ba85c2cfabdc33bd29ac090a9786', operation='INSERT OR UPDATE', pgid='pgtrigger_link_same_tenant_8be86', table='alignment_reviewscopecategory', when='BEFORE')),
         ),
         migrations.RunSQL(
             sql="""INSERT INTO alignment_reviewscopecategory (id, created_at, updated_at, msp_id, review_id, category_id)
@@ -60,6 +67,10 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('recommendation', 'answer'), name='recommendation_finding_once', violation_error_message='This finding is already covered.')],
             },
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='recommendationfinding',
+            trigger=pgtrigger.compiler.Trigger(name='link_same_tenant', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF NOT EXISTS (SELECT 1 FROM alignment_recommendation WHERE id = NEW.recommendation_id AND msp_id = NEW.msp_id) THEN RAISE EXCEPTION 'The recommendation of a % row must belong to the same MSP.', TG_TABLE_NAME USING ERRCODE = 'check_violation'; END IF; IF NOT EXISTS (SELECT 1 FROM alignment_answer WHERE id = NEW.answer_id AND msp_id = NEW.msp_id) THEN RAISE EXCEPTION 'The answer of a % row must belong to the same MSP.', TG_TABLE_NAME USING ERRCODE = 'check_violation'; END IF; RETURN NEW;", hash='f6aa280d97ad4cd246d140b0323e7f3a291d690e', operation='INSERT OR UPDATE', pgid='pgtrigger_link_same_tenant_e088a', table='alignment_recommendationfinding', when='BEFORE')),
         ),
         migrations.RunSQL(
             sql="""INSERT INTO alignment_recommendationfinding (id, created_at, updated_at, msp_id, recommendation_id, answer_id)

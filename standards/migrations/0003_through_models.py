@@ -1,13 +1,16 @@
 """Explicit through-models carrying `msp` for a standard's frameworks.
 
 Each automatic link table is replaced by a tenant table: the new table is created, every existing link
-row is copied with its pair and the msp of its owner row, and the automatic table is dropped. Reversible
+row is copied with its pair and the msp of its owner row (through the trigger that refuses a link
+between two MSPs), and the automatic table is dropped. Reversible
 (the pairs are copied back).
 """
 
 import uuid
 
 import django.db.models.deletion
+import pgtrigger.compiler
+import pgtrigger.migrations
 from django.db import migrations, models
 
 
@@ -32,6 +35,10 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('standard', 'framework'), name='standard_framework_once', violation_error_message='This framework is already mapped.')],
             },
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='standardframework',
+            trigger=pgtrigger.compiler.Trigger(name='link_same_tenant', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF NOT EXISTS (SELECT 1 FROM standards_standard WHERE id = NEW.standard_id AND msp_id = NEW.msp_id) THEN RAISE EXCEPTION 'The standard of a % row must belong to the same MSP.', TG_TABLE_NAME USING ERRCODE = 'check_violation'; END IF; IF NOT EXISTS (SELECT 1 FROM standards_framework WHERE id = NEW.framework_id AND msp_id = NEW.msp_id) THEN RAISE EXCEPTION 'The framework of a % row must belong to the same MSP.', TG_TABLE_NAME USING ERRCODE = 'check_violation'; END IF; RETURN NEW;", hash='8560162a1f6088814dd80d5248f2eaf446cacf32', operation='INSERT OR UPDATE', pgid='pgtrigger_link_same_tenant_49ea3', table='standards_standardframework', when='BEFORE')),
         ),
         migrations.RunSQL(
             sql="""INSERT INTO standards_standardframework (id, created_at, updated_at, msp_id, standard_id, framework_id)

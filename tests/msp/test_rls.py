@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -196,7 +196,8 @@ def test_a_write_for_another_tenant_is_refused(two_tenants):
     assert as_app_role("UPDATE clients_client SET name = 'Taken' WHERE msp_id = %s", [bravo.msp.pk],
                        msp=alpha.msp) == 0
     assert as_app_role("DELETE FROM standards_standardframework", msp=alpha.msp) == 1
-    with pytest.raises(DatabaseError, match="row-level security"):  # a link row must be the tenant's too
+    # A link row must be the tenant's too (the same-tenant trigger fires before the policy's check).
+    with pytest.raises(DatabaseError, match="must belong to the same MSP"):
         as_app_role("INSERT INTO standards_standardframework (id, msp_id, standard_id, framework_id, created_at,"
                     " updated_at) SELECT gen_random_uuid(), %s, standard_id, framework_id, now(), now()"
                     " FROM standards_standardframework", [bravo.msp.pk], msp=alpha.msp)
@@ -314,3 +315,21 @@ def test_a_failed_tenant_request_keeps_nothing_it_wrote(two_tenants):
     assert TenantMiddleware(half_done)(_request(alpha.users[Role.OWNER])).status_code == 500
     with scopes_disabled():
         assert Client.objects.get(pk=client.pk).name == "Alpha Dental"
+
+
+def test_a_link_between_two_tenants_is_refused_even_for_the_owner(two_tenants):
+    alpha, bravo = two_tenants
+    with scopes_disabled():
+        standard = f.StandardFactory(category=f.CategoryFactory(msp=alpha.msp))
+        theirs = f.FrameworkFactory(msp=bravo.msp)
+        initiative = Initiative.objects.create(msp=alpha.msp, client=alpha.clients[0], title="Mixed")
+        with pytest.raises(IntegrityError, match="The framework of a standards_standardframework row must belong"):
+            with transaction.atomic():
+                standard.frameworks.add(theirs, through_defaults={"msp": alpha.msp})
+        with pytest.raises(IntegrityError, match="The asset of a roadmaps_initiativeasset row must belong"):
+            with transaction.atomic():
+                initiative.assets.add(bravo.asset, through_defaults={"msp": alpha.msp})
+        with pytest.raises(IntegrityError, match="The initiative of a roadmaps_initiativeasset row must belong"):
+            with transaction.atomic():  # the right asset, but the link row claims the other tenant
+                initiative.assets.add(alpha.asset, through_defaults={"msp": bravo.msp})
+        assert (list(standard.frameworks.all()), list(initiative.assets.all())) == ([], [])
