@@ -185,6 +185,8 @@ class Recommendation(TenantModel, VersionedModel):
 class ReviewScopeCategory(TenantModel):
     """A category chosen for a review's scope."""
 
+    client_path = "review__client"  # how a portal request is confined to its client (msp.confinement)
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
 
@@ -201,6 +203,8 @@ class ReviewScopeCategory(TenantModel):
 
 class RecommendationFinding(TenantModel):
     """A finding (a misaligned answer) that a recommendation covers."""
+
+    client_path = "recommendation__client"  # how a portal request is confined to its client (msp.confinement)
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")

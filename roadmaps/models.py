@@ -114,6 +114,8 @@ class LifecycleDecision(TenantModel):
 class InitiativeRecommendation(TenantModel):
     """A recommendation an initiative answers."""
 
+    client_path = "initiative__client"  # how a portal request is confined to its client (msp.confinement)
+
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
 
@@ -131,6 +133,8 @@ class InitiativeRecommendation(TenantModel):
 class InitiativeObjective(TenantModel):
     """A business objective an initiative serves."""
 
+    client_path = "initiative__client"  # how a portal request is confined to its client (msp.confinement)
+
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     objective = models.ForeignKey(BusinessObjective, on_delete=models.CASCADE, related_name="+")
 
@@ -147,6 +151,8 @@ class InitiativeObjective(TenantModel):
 
 class InitiativeAsset(TenantModel):
     """An asset an initiative replaces or changes."""
+
+    client_path = "initiative__client"  # how a portal request is confined to its client (msp.confinement)
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")

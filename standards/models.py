@@ -133,6 +133,8 @@ class StandardFramework(TenantModel):
     security covers it; added with `through_defaults={"msp": standard.msp}`. A trigger refuses a mapping
     to another MSP's framework."""
 
+    client_path = None  # the library's, no client's: a portal request (msp.confinement) sees none
+
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="+")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
 
