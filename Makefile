@@ -14,15 +14,17 @@ install: $(UV)
 	$(UV) sync --frozen
 	@mkdir -p var
 
+# Migrations and the demo seed run as the owner role; the server connects as the app role, which owns
+# no table and is held by row-level security (docs/operations.md).
 migrate: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py seed_demo
 
 run: seed
 	@echo "Serving http://$(HOST):$(PORT)/ - demo logins in README.md (password Demo!2026pass)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 DATABASE_AS_OWNER= $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) bin/testenv.py $(PY) -m pytest $(PYTEST_ARGS)

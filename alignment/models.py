@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import Client
+from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 from standards.choices import Frequency, Priority
 from standards.models import Category, Standard, StandardRevision
@@ -35,7 +36,7 @@ class Review(TenantModel, VersionedModel):
                             related_name="+", verbose_name="TAM")
     status = models.CharField(max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.SCHEDULED)
     # The scope chosen when scheduling; the answers created at that moment fix the standards in it.
-    scope_categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    scope_categories = models.ManyToManyField(Category, blank=True, related_name="+", through="ReviewScopeCategory")
     scope_tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     scope_frequencies = ArrayField(models.CharField(max_length=12, choices=Frequency.choices), default=list,
                                    blank=True)
@@ -160,7 +161,8 @@ class Recommendation(TenantModel, VersionedModel):
                                         validators=[MinValueValidator(Decimal("0"))])
     monthly_cost = models.DecimalField("estimated monthly cost", **MONEY, null=True, blank=True,
                                        validators=[MinValueValidator(Decimal("0"))])
-    findings = models.ManyToManyField(Answer, blank=True, related_name="recommendations")
+    findings = models.ManyToManyField(Answer, blank=True, related_name="recommendations",
+                                      through="RecommendationFinding")
     status = models.CharField(max_length=12, choices=RecommendationStatus.choices,
                               default=RecommendationStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -181,3 +183,46 @@ class Recommendation(TenantModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Link rows carry `msp` like every tenant row, so row-level security covers them too. They are added with
+# `through_defaults={"msp": <the owner's msp>}`; the services check that both ends are the tenant's, and a
+# trigger refuses a link whose ends belong to another MSP.
+
+
+class ReviewScopeCategory(TenantModel):
+    """A category chosen for a review's scope."""
+
+    client_path = "review__client"  # how a portal request is confined to its client (msp.confinement)
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        triggers = [same_tenant_link(review=Review, category=Category)]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "category"], name="review_scope_category_once",
+                                    violation_error_message="This category is already in the review's scope."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} in {self.review_id}"
+
+
+class RecommendationFinding(TenantModel):
+    """A finding (a misaligned answer) that a recommendation covers."""
+
+    client_path = "recommendation__client"  # how a portal request is confined to its client (msp.confinement)
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        triggers = [same_tenant_link(recommendation=Recommendation, answer=Answer)]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "answer"], name="recommendation_finding_once",
+                                    violation_error_message="This finding is already covered."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} in {self.recommendation_id}"

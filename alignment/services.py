@@ -158,7 +158,7 @@ def review_schedule(*, client: Client, actor: User | None, title: str = "", sche
         scope_frequencies=frequencies, created_by=actor,
     )
     with history(actor):
-        review.scope_categories.set(categories)
+        review.scope_categories.set(categories, through_defaults={"msp": review.msp})
         Answer.objects.bulk_create([
             Answer(msp=client.msp, review=review, standard=s, revision=revisions[s.pk], category_id=s.category_id,
                    priority=s.priority, position=i)
@@ -508,7 +508,7 @@ def recommendation_create(*, client: Client, actor: User | None, title: str, fin
     rec = record_create(Recommendation, msp=client.msp, actor=actor, client=client, review=review,
                         title=(title or "").strip(), created_by=actor, **fields)
     with history(actor):
-        rec.findings.set(findings)
+        rec.findings.set(findings, through_defaults={"msp": rec.msp})
     return rec
 
 
@@ -526,7 +526,7 @@ def recommendation_update(*, recommendation: Recommendation, actor: User | None,
     rec = record_update(recommendation, actor=actor, expected_version=expected_version, **fields)
     if findings is not None:
         with history(actor):
-            rec.findings.set(findings)
+            rec.findings.set(findings, through_defaults={"msp": rec.msp})
     return rec
 
 

@@ -1,7 +1,11 @@
 """Run a command with a throwaway PostgreSQL and Redis on loopback, then stop them.
 
-`make test` uses this. When DATABASE_URL / REDIS_URL are already set, those servers are used
-and nothing is started. The exit code is the command's.
+`make test` uses this. The database gets the two roles of msp.dbroles, created from the cluster's
+superuser (or from DATABASE_ADMIN_URL, a superuser URL of a server you provide). The tests log in as
+the owner role, which creates the test database and runs the migrations; requests and tasks switch to
+the app role, so row-level security holds them as in production. With DATABASE_OWNER_URL and
+DATABASE_URL already set, those are used as they are. With REDIS_URL set, that Redis is used.
+The exit code is the command's.
 """
 
 from __future__ import annotations
@@ -52,6 +56,13 @@ def start_postgres(workdir: Path):
     return pgdata, url
 
 
+def database_env(admin_url: str) -> dict[str, str]:
+    from msp.dbroles import DATABASE, ensure_roles
+
+    urls = ensure_roles(admin_url, database=DATABASE)
+    return {"DATABASE_URL": urls.app, "DATABASE_OWNER_URL": urls.owner}
+
+
 def stop_postgres(pgdata: Path) -> None:
     from msp.embedded import stop
 
@@ -65,15 +76,19 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="vcio-test-", dir=ROOT / "var" if (ROOT / "var").exists() else None))
     os.chmod(workdir, 0o755)  # noqa: S103 - the embedded server runs as its own user
     try:
-        if not env.get("DATABASE_URL"):
+        if env.get("DATABASE_ADMIN_URL"):
+            env.update(database_env(env["DATABASE_ADMIN_URL"]))
+        elif not (env.get("DATABASE_URL") and env.get("DATABASE_OWNER_URL")):
             pgdata, url = start_postgres(workdir)
-            env["DATABASE_URL"] = url
             cleanups.append(lambda: stop_postgres(pgdata))
+            env.update(database_env(url))
+        env["DATABASE_AS_OWNER"] = "1"
         if not env.get("REDIS_URL"):
             proc, url = start_redis()
             env["REDIS_URL"] = url
             cleanups.append(lambda: (proc.terminate(), proc.wait(10)))
-        print(f"test services: DATABASE_URL={env['DATABASE_URL']} REDIS_URL={env['REDIS_URL']}", flush=True)
+        print(f"test services: DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']} DATABASE_URL={env['DATABASE_URL']} "
+              f"REDIS_URL={env['REDIS_URL']}", flush=True)
         return subprocess.call(cmd, env=env)  # noqa: S603
     finally:
         for cleanup in reversed(cleanups):

@@ -9,13 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scope
 
 from msp.models import Membership, Msp, User, hash_secret, new_secret
 from msp.records import record_archive, record_create, record_restore, record_update
 from msp.roles import Role, is_staff_role
 from msp.services import queue_email
-from msp.tenancy import history
+from msp.tenancy import history, tenant_scope
 
 from .models import Asset, BusinessObjective, Client, ClientAccess, Contact
 
@@ -160,7 +159,8 @@ def portal_invitation_from_token(raw: str) -> ClientAccess | None:
         msp = Msp.objects.get(pk=parts[1])
     except (Msp.DoesNotExist, ValueError, ValidationError):
         return None
-    with scope(msp=msp):
+    # The link names its MSP: both walls are opened for that tenant (the request may have none yet).
+    with tenant_scope(msp):
         return (
             ClientAccess.objects.select_related("client", "contact", "msp")
             .filter(token_hash=hash_secret(raw), accepted_at__isnull=True, revoked_at__isnull=True,
@@ -175,7 +175,7 @@ def portal_access_accept(*, access: ClientAccess, user: User) -> Membership:
     if user.email.lower() != access.email.lower():
         raise ValidationError(f"This invitation was sent to {access.email}; sign in with that address.")
     msp = access.msp
-    with scope(msp=msp), history(user):
+    with tenant_scope(msp), history(user):
         locked = ClientAccess.objects.select_for_update().get(pk=access.pk)
         if locked.accepted_at or locked.revoked_at or locked.expires_at <= timezone.now():
             raise ValidationError("This invitation is no longer valid.")

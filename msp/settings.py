@@ -8,6 +8,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from msp.dbroles import APP_ROLE, url_user
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,14 +97,30 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL only. Unset DATABASE_URL means the embedded default under var/.
+# Database: PostgreSQL only, with two roles (docs/operations.md). DATABASE_URL is the app's connection: a
+# role that owns no table and is held by row-level security. DATABASE_OWNER_URL is the owner role's,
+# used instead when DATABASE_AS_OWNER=1 (migrations, seed_demo). With neither set, the embedded default
+# starts a private cluster under var/ and creates both roles in it.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if not DATABASE_URL:
-    from msp.embedded import database_url
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+if not DATABASE_URL and not DATABASE_OWNER_URL:
+    from msp.embedded import database_urls
 
-    DATABASE_URL = database_url()
-    os.environ["DATABASE_URL"] = DATABASE_URL
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    _urls = database_urls()
+    DATABASE_URL, DATABASE_OWNER_URL = _urls.app, _urls.owner
+    # Child processes (the autoreloader, `make run`'s next command) reuse the running cluster.
+    os.environ.update(DATABASE_URL=DATABASE_URL, DATABASE_OWNER_URL=DATABASE_OWNER_URL)
+DATABASE_AS_OWNER = env_bool("DATABASE_AS_OWNER", False)
+if DATABASE_AS_OWNER and not DATABASE_OWNER_URL:
+    raise ImproperlyConfigured("DATABASE_AS_OWNER=1 needs DATABASE_OWNER_URL (the owner role's connection).")
+if not DATABASE_AS_OWNER and not DATABASE_URL:
+    raise ImproperlyConfigured("Set DATABASE_URL (the app role's connection), or DATABASE_AS_OWNER=1 with "
+                               "DATABASE_OWNER_URL.")
+# The role requests and tasks switch to (SET LOCAL ROLE) before touching tenant data; normally the user
+# of DATABASE_URL, so a login as the owner (tests, commands) is held by the policies the same way.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "") or url_user(DATABASE_URL) or APP_ROLE
+DATABASES = {"default": dj_database_url.parse(DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL,
+                                              conn_max_age=60, conn_health_checks=True)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache. Unset means eager tasks and a local cache.

@@ -2,14 +2,17 @@
 
 Every tenant-owned row carries `msp`; its default manager refuses to query outside a scope
 (django-scopes). The middleware opens `scope(msp=...)` for the request's active MSP; routes without
-a tenant open none, so a tenant query there raises instead of leaking.
+a tenant open none, so a tenant query there raises instead of leaking. Underneath, PostgreSQL's
+row-level security (msp/rls.py) is the second wall: each request runs in one transaction as the app
+role with the tenant set, so even a query that slipped past the scope sees only that tenant's rows.
 """
 
 from __future__ import annotations
 
 import uuid
 import zoneinfo
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import ClassVar
 
 import pghistory
@@ -21,6 +24,7 @@ from django_scopes import ScopedManager, scope, scopes_disabled
 
 from .confinement import ClientConfinedManager
 from .models import ApiToken, Membership, Msp, hash_secret
+from .rls import db_no_tenant, db_tenant, task_db_tenant
 
 SESSION_KEY = "active_msp"
 
@@ -151,14 +155,26 @@ class TenantMiddleware:
         request.membership = membership
         request.msp = membership.msp if membership else None
         request.role = membership.role if membership else None
+        # A tenant's request runs in one transaction as the app role with its tenant set, so row-level
+        # security holds even a login as the owner role. Without a tenant (sign-in, signup, invitation
+        # links) it runs as the app role with no tenant, and opens no transaction.
         if request.msp is None:
-            return self.get_response(request)
+            with db_no_tenant():
+                return self.get_response(request)
         timezone.activate(zoneinfo.ZoneInfo(request.msp.time_zone))
         try:
-            with scope(msp=request.msp), pghistory.context(msp=str(request.msp.pk)):
-                return self.get_response(request)
+            with db_tenant(request.msp.pk), scope(msp=request.msp), pghistory.context(msp=str(request.msp.pk)):
+                return self._respond(request)
         finally:
             timezone.deactivate()
+
+    def _respond(self, request):
+        response = self.get_response(request)
+        # A view's exception arrives here already turned into a 500 response: a failed request keeps
+        # nothing of what it wrote.
+        if response.status_code >= 500:
+            transaction.set_rollback(True)
+        return response
 
 
 def get_in_scope(queryset_or_model, **lookup):
@@ -190,8 +206,19 @@ class TenantTask(Task):
     abstract = True
 
     def __call__(self, *args, msp_id, **kwargs):
-        with scope(msp=msp_id), pghistory.context(msp=str(msp_id)):
+        # Session-level tenant for the whole run (the task's several transactions and the job progress
+        # written between them), put back in `finally`; see task_db_tenant and docs/decisions.md.
+        with task_db_tenant(msp_id), scope(msp=msp_id), pghistory.context(msp=str(msp_id)):
             return super().__call__(*args, msp_id=msp_id, **kwargs)
+
+
+@contextmanager
+def tenant_scope(msp) -> Iterator[None]:
+    """Both walls for one tenant outside a request's own (a link that names its MSP, a command): the
+    django-scopes scope and, in a transaction, the database tenant. Nests inside a request of another
+    tenant and puts that one back afterwards."""
+    with db_tenant(getattr(msp, "pk", msp)), scope(msp=msp):
+        yield
 
 
 def delay_on_commit(task, *args, **kwargs) -> None:
@@ -212,4 +239,5 @@ __all__ = [
     "history",
     "scope",
     "scopes_disabled",
+    "tenant_scope",
 ]

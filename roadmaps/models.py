@@ -12,6 +12,7 @@ from django.db.models import F, Q
 
 from alignment.models import Recommendation
 from clients.models import Asset, BusinessObjective, Client
+from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 from standards.choices import Priority
 
@@ -45,9 +46,11 @@ class Initiative(TenantModel, VersionedModel):
         "proposed price", max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text="The price quoted to the client; setting it with the status Proposed records a proposal.")
-    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="initiatives")
-    objectives = models.ManyToManyField(BusinessObjective, blank=True, related_name="initiatives")
-    assets = models.ManyToManyField(Asset, blank=True, related_name="initiatives")
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="initiatives",
+                                             through="InitiativeRecommendation")
+    objectives = models.ManyToManyField(BusinessObjective, blank=True, related_name="initiatives",
+                                        through="InitiativeObjective")
+    assets = models.ManyToManyField(Asset, blank=True, related_name="initiatives", through="InitiativeAsset")
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When the client approved or declined.")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
@@ -105,3 +108,65 @@ class LifecycleDecision(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.asset} {self.reason} {self.due_date}: {self.decision}"
+
+
+# Link rows carry `msp` like every tenant row, so row-level security covers them too. They are added with
+# `through_defaults={"msp": <the initiative's msp>}`; the services check that both ends are the client's,
+# and a trigger refuses a link whose ends belong to another MSP.
+
+
+class InitiativeRecommendation(TenantModel):
+    """A recommendation an initiative answers."""
+
+    client_path = "initiative__client"  # how a portal request is confined to its client (msp.confinement)
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        triggers = [same_tenant_link(initiative=Initiative, recommendation=Recommendation)]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "recommendation"], name="initiative_recommendation_once",
+                                    violation_error_message="This recommendation is already linked."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} in {self.initiative_id}"
+
+
+class InitiativeObjective(TenantModel):
+    """A business objective an initiative serves."""
+
+    client_path = "initiative__client"  # how a portal request is confined to its client (msp.confinement)
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    objective = models.ForeignKey(BusinessObjective, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        triggers = [same_tenant_link(initiative=Initiative, objective=BusinessObjective)]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "objective"], name="initiative_objective_once",
+                                    violation_error_message="This objective is already linked."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} in {self.initiative_id}"
+
+
+class InitiativeAsset(TenantModel):
+    """An asset an initiative replaces or changes."""
+
+    client_path = "initiative__client"  # how a portal request is confined to its client (msp.confinement)
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        triggers = [same_tenant_link(initiative=Initiative, asset=Asset)]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "asset"], name="initiative_asset_once",
+                                    violation_error_message="This asset is already linked."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} in {self.initiative_id}"

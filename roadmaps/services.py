@@ -116,7 +116,7 @@ def _set_links(initiative: Initiative, actor: User | None, links: dict) -> None:
     with history(actor):
         for name, objects in links.items():
             if objects is not None:
-                getattr(initiative, name).set(objects)
+                getattr(initiative, name).set(objects, through_defaults={"msp": initiative.msp})
 
 
 # --- initiatives ----------------------------------------------------------------------------------------

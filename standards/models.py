@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 
 from .choices import PRIORITY_WEIGHTS, Frequency, Priority, StandardStatus
@@ -81,7 +82,7 @@ class Standard(TenantModel, VersionedModel):
     frequency = models.CharField("review frequency", max_length=12, choices=Frequency.choices,
                                  default=Frequency.YEARLY)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
-    frameworks = models.ManyToManyField(Framework, blank=True, related_name="standards")
+    frameworks = models.ManyToManyField(Framework, blank=True, related_name="standards", through="StandardFramework")
     status = models.CharField(max_length=8, choices=StandardStatus.choices, default=StandardStatus.ACTIVE)
     retired_at = models.DateTimeField(null=True, blank=True)
     last_reviewed_on = models.DateField("last reviewed", null=True, blank=True,
@@ -137,3 +138,24 @@ class StandardRevision(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.standard} r{self.number}"
+
+
+class StandardFramework(TenantModel):
+    """A framework a standard serves (the mapping). It carries `msp` like every tenant row, so row-level
+    security covers it; added with `through_defaults={"msp": standard.msp}`. A trigger refuses a mapping
+    to another MSP's framework."""
+
+    client_path = None  # the library's, no client's: a portal request (msp.confinement) sees none
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="+")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        triggers = [same_tenant_link(standard=Standard, framework=Framework)]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "framework"], name="standard_framework_once",
+                                    violation_error_message="This framework is already mapped."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_id} for {self.standard_id}"

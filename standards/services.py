@@ -272,7 +272,7 @@ def standard_create(*, msp: Msp, actor: User | None, category: Category, name: s
     standard = record_create(Standard, msp=msp, actor=actor, category=category, revision=1,
                              last_reviewed_on=last_reviewed_on, **fields)
     with history(actor):
-        standard.frameworks.set(frameworks)
+        standard.frameworks.set(frameworks, through_defaults={"msp": standard.msp})
     _revision_create(standard, actor=actor)
     return standard
 
@@ -306,7 +306,7 @@ def standard_update(*, standard: Standard, actor: User | None, expected_version:
     standard = record_update(standard, actor=actor, expected_version=expected_version, **fields)
     with history(actor):
         if frameworks is not None and set(frameworks) != set(standard.frameworks.all()):
-            standard.frameworks.set(frameworks)
+            standard.frameworks.set(frameworks, through_defaults={"msp": standard.msp})
     if new_revision:
         _revision_create(standard, actor=actor)
     elif text_changed:

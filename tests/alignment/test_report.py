@@ -103,7 +103,7 @@ def built(tenant):
             description="Send an encrypted copy of every nightly backup to a cloud vault.",
             impact="business_risk", impact_description="A fire no longer ends the business.",
             one_time_cost=Decimal("1200.00"), monthly_cost=Decimal("45.00"))
-        rec.findings.add(found)
+        rec.findings.add(found, through_defaults={"msp": rec.msp})
         Recommendation.objects.create(msp=msp, client=client, review=review, title="Dismissed idea",
                                       status="dismissed", one_time_cost=Decimal("999.00"))
         Recommendation.objects.create(msp=msp, client=client, review=review, title="Archived idea",

@@ -83,7 +83,7 @@ class Victim:
             self.framework = f.FrameworkFactory(msp=tenant.msp, code="ALPHAFW", name="Alpha framework")
             self.standard = f.StandardFactory(category=self.category, name="Alpha secret standard",
                                               question="Is the Alpha vault locked?")
-            self.standard.frameworks.add(self.framework)
+            self.standard.frameworks.add(self.framework, through_defaults={"msp": tenant.msp})
             revision = StandardRevision.objects.get(standard=self.standard)
             self.review = Review.objects.create(msp=tenant.msp, client=client, title="Alpha review 2026",
                                                 tam=tenant.users[Role.TAM], status="in_progress")
@@ -95,13 +95,13 @@ class Victim:
                 image=ContentFile(b"\x89PNG", name="alpha.png"))
             self.recommendation = Recommendation.objects.create(msp=tenant.msp, client=client, review=self.review,
                                                                 title="Alpha recommendation")
-            self.recommendation.findings.add(self.answer)
+            self.recommendation.findings.add(self.answer, through_defaults={"msp": tenant.msp})
             self.document = Document.objects.create(
                 msp=tenant.msp, client=client, kind="alignment_report", title="Alpha report", checksum="0" * 64,
                 size=8, file=ContentFile(b"%PDF-1.4", name="alpha.pdf"))
             self.initiative = Initiative.objects.create(msp=tenant.msp, client=client, title="Alpha initiative",
                                                         start_quarter=dt.date(2027, 1, 1))
-            self.initiative.recommendations.add(self.recommendation)
+            self.initiative.recommendations.add(self.recommendation, through_defaults={"msp": tenant.msp})
             self.budget_line = BudgetLine.objects.create(
                 msp=tenant.msp, client=client, initiative=self.initiative, description="Alpha budget line",
                 start_quarter=dt.date(2027, 1, 1), unit_cost=Decimal("1234.00"))
