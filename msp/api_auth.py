@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication
 
+from .permissions import PUBLIC, ROUTE_PERMISSION, UNDECLARED, drf_permission
 from .roles import Perm, can
 
 
@@ -36,15 +37,24 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class RolePermission(permissions.BasePermission):
-    """Staff of the active MSP only; reads need `read_perm`, writes `write_perm` (per view)."""
+    """Staff of the active MSP only, holding the permission the view declares for this request.
+
+    Deny by default: a view that declares no `read_perm` / `write_perm` (or `action_perms` entry) for the
+    request refuses everyone (msp.permissions).
+    """
 
     def has_permission(self, request, view):
+        if getattr(view, ROUTE_PERMISSION, None) == PUBLIC:
+            return True
         if not (request.user and request.user.is_authenticated):
             return False  # DRF answers 401 with the Bearer challenge
         role = getattr(request._request, "role", None)
         if getattr(request._request, "msp", None) is None or not can(role, Perm.USE_API):
             # No tenant: behave as if nothing is here.
             raise exceptions.NotFound()
-        if request.method in permissions.SAFE_METHODS:
-            return can(role, getattr(view, "read_perm", Perm.VIEW_CLIENTS))
-        return can(role, getattr(view, "write_perm", Perm.EDIT_CLIENTS))
+        if request.method.upper() not in view.allowed_methods:
+            return True  # DRF answers 405 Method Not Allowed
+        perm = drf_permission(view, request.method)
+        if not perm:
+            raise exceptions.PermissionDenied(UNDECLARED)
+        return can(role, perm)

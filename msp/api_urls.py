@@ -1,6 +1,6 @@
 """The /api/v1/ router: every app registers its viewsets here."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
@@ -10,7 +10,23 @@ from roadmaps.api_roadmap import register as register_roadmap_plan
 from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
 from standards.api import register as register_standards
 
-router = DefaultRouter()
+from .roles import Perm
+
+
+class ApiRoot(APIRootView):
+    """The API's index: links to every collection."""
+
+    read_perm = Perm.USE_API
+
+
+class Router(DefaultRouter):
+    """One URL per resource: no `.json` / `.csv` suffix routes (the Accept header chooses the format)."""
+
+    include_format_suffixes = False
+    APIRootView = ApiRoot
+
+
+router = Router()
 register_clients(router)
 register_standards(router)
 register_alignment(router)

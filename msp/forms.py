@@ -25,6 +25,12 @@ class WorkspaceSignupForm(forms.Form):
         request.session["active_msp"] = str(msp.pk)
 
 
+class NewWorkspaceForm(forms.Form):
+    """A signed-in person creating another workspace (MSP) that they will own."""
+
+    name = forms.CharField(max_length=120, label="MSP name")
+
+
 class MspSettingsForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

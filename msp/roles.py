@@ -27,6 +27,7 @@ class Perm:
     MANAGE_MEMBERS = "members.manage"
     MANAGE_SETTINGS = "settings.manage"
     USE_API = "api.use"
+    USE_STAFF_AREA = "staff.area"  # the signed-in staff member's own corner: jobs, notifications
     USE_PORTAL = "portal.use"
     # Standards library: every staff role reads it; owner, vCIO and TAM maintain it.
     VIEW_STANDARDS = "standards.view"
@@ -42,7 +43,7 @@ class Perm:
     EDIT_ROADMAPS = "roadmaps.edit"  # initiatives, moving them, lifecycle suggestions
 
 
-_STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API, Perm.VIEW_STANDARDS}
+_STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API, Perm.VIEW_STANDARDS, Perm.USE_STAFF_AREA}
 
 _REVIEW_LEAD = {Perm.SCHEDULE_REVIEWS, Perm.ANSWER_REVIEWS, Perm.SUMMARIZE_REVIEWS, Perm.EDIT_RECOMMENDATIONS}
 

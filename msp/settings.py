@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "msp.tenancy.TenantMiddleware",
     # A client-role user's request is confined to their one client from here on (msp.confinement).
     "portal.middleware.PortalConfinementMiddleware",
+    # Deny by default: the route's declared permission is checked before its view runs (msp.permissions).
+    "msp.permissions.RoutePermissionMiddleware",
     "pghistory.middleware.HistoryMiddleware",
 ]
 

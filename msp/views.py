@@ -6,30 +6,32 @@ clients. No app imports it; what the apps' pages share lives in msp.pages and ms
 
 from __future__ import annotations
 
+import redis
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from clients.services import portal_access_accept, portal_invitation_from_token
 
 from . import services
 from .activities import notification_mark_read
-from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, RoleForm
+from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, NewWorkspaceForm, RoleForm
 from .invitations import accept_flow, accept_staff_invitation
 from .models import ApiToken, Invitation, Job, Membership, Notification
 from .pages import add_errors
-from .permissions import require_perm, staff_required
+from .permissions import public, require_perm, signed_in
 from .reauth import recent_login_required
 from .roles import Perm, Role
 from .tenancy import SESSION_KEY, StaleVersionError, active_memberships, get_in_scope
 
 
+@public  # it only sends each visitor where they belong
 @require_GET
 def home(request):
     if not request.user.is_authenticated:
@@ -41,14 +43,9 @@ def home(request):
     return redirect("client_list")
 
 
-@login_required
+@signed_in
 def workspace_create(request):
     """A signed-in person with no MSP (or wanting another) creates a workspace and owns it."""
-    from django import forms as djforms
-
-    class NewWorkspaceForm(djforms.Form):
-        name = djforms.CharField(max_length=120, label="MSP name")
-
     form = NewWorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         msp = services.msp_create(name=form.cleaned_data["name"], owner=request.user)
@@ -58,7 +55,7 @@ def workspace_create(request):
     return render(request, "msp/workspace_create.html", {"form": form})
 
 
-@login_required
+@signed_in
 @require_POST
 def workspace_switch(request):
     wanted = request.POST.get("msp", "")
@@ -174,6 +171,7 @@ def invitation_revoke(request, invitation_id):
     return redirect("member_list")
 
 
+@public
 def invitation_accept(request, token: str):
     """The link from an invitation email: staff invitations and client portal invitations."""
     invitation = services.invitation_from_token(token)
@@ -189,7 +187,7 @@ def invitation_accept(request, token: str):
     )
 
 
-@staff_required
+@require_perm(Perm.USE_API)
 @recent_login_required
 def api_token_list(request):
     form = ApiTokenForm(request.POST or None)
@@ -203,7 +201,7 @@ def api_token_list(request):
     return render(request, "msp/api_tokens.html", {"form": form, "tokens": tokens, "new_token": new_token})
 
 
-@staff_required
+@require_perm(Perm.USE_API)
 @require_POST
 def api_token_revoke(request, token_id):
     token = ApiToken.objects.filter(pk=token_id, membership__user=request.user, membership__msp=request.msp).first()
@@ -214,7 +212,7 @@ def api_token_revoke(request, token_id):
     return redirect("api_token_list")
 
 
-@staff_required
+@require_perm(Perm.USE_STAFF_AREA)
 @require_GET
 def job_detail(request, job_id):
     """A background job's progress and outcome. Any staff member of the MSP may follow its jobs.
@@ -229,11 +227,13 @@ def job_detail(request, job_id):
     return response
 
 
+@public
 @require_GET
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@public
 @require_GET
 def readyz(request):
     checks = {}
@@ -245,8 +245,6 @@ def readyz(request):
         checks["database"] = f"error: {exc.__class__.__name__}"
     if settings.CELERY_BROKER_URL:
         try:
-            import redis
-
             redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001
@@ -259,18 +257,17 @@ def csrf_failure(request, reason=""):
     return HttpResponse("Your form expired. Go back, reload the page and try again.", status=403)
 
 
-@staff_required
+@require_perm(Perm.USE_STAFF_AREA)
+@require_GET
 def notification_list(request):
     """The signed-in person's notifications in this MSP, newest first."""
     notes = Notification.objects.filter(user=request.user)[:100]
     return render(request, "msp/notifications.html", {"notifications": notes})
 
 
-@staff_required
+@require_perm(Perm.USE_STAFF_AREA)
 @require_POST
 def notification_open(request, notification_id):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     note = Notification.objects.filter(pk=notification_id, user=request.user).first()
     if note is None:
         raise Http404

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -29,7 +28,7 @@ from clients.models import Client
 from clients.views_documents import document_response
 from msp.activities import notification_create
 from msp.permissions import declare_permission
-from msp.roles import Perm, can
+from msp.roles import Perm
 from roadmaps.services import initiative_decide
 
 from . import selectors
@@ -38,13 +37,11 @@ NOTE_LIMIT = 2000
 
 
 def portal_view(view):
-    """A page of the portal: signed in, with the client role and a live portal access (else 404)."""
+    """A page of the portal: the route needs the client role (msp.permissions) and a live portal access."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can(request.role, Perm.USE_PORTAL) or getattr(request, "portal_client", None) is None:
+        if getattr(request, "portal_client", None) is None:
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -76,12 +76,10 @@ def standard_list(request):
     })
 
 
-@require_perm(Perm.VIEW_STANDARDS)
+@require_perm(Perm.VIEW_STANDARDS, write=Perm.EDIT_STANDARDS)
 def standard_due(request):
     """The standards committee's list: active standards not reviewed for 12 months; mark them reviewed."""
     if request.method == "POST":
-        if not can(request.role, Perm.EDIT_STANDARDS):
-            raise PermissionDenied("Your role does not allow this.")
         ids = request.POST.getlist("standards")
         chosen = list(Standard.objects.filter(pk__in=_valid_uuids(ids)))
         if not chosen:
@@ -222,8 +220,6 @@ def _list_with_create(request, *, form_class, create, rows, template: str, plura
     can_edit = can(request.role, Perm.EDIT_STANDARDS)
     form = form_class(request.POST or None)
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Your role does not allow this.")
         if form.is_valid():
             try:
                 obj = create(msp=request.msp, actor=request.user, **form.service_fields())
@@ -241,7 +237,7 @@ def _list_with_create(request, *, form_class, create, rows, template: str, plura
     })
 
 
-@require_perm(Perm.VIEW_STANDARDS)
+@require_perm(Perm.VIEW_STANDARDS, write=Perm.EDIT_STANDARDS)
 def category_list(request):
     return _list_with_create(
         request, form_class=CategoryForm, create=services.category_create,
@@ -305,7 +301,7 @@ def category_move(request, category_id):
 # --- frameworks ----------------------------------------------------------------------------------------
 
 
-@require_perm(Perm.VIEW_STANDARDS)
+@require_perm(Perm.VIEW_STANDARDS, write=Perm.EDIT_STANDARDS)
 def framework_list(request):
     return _list_with_create(
         request, form_class=FrameworkForm, create=services.framework_create,
