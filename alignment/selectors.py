@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -189,3 +189,19 @@ def client_score_trend_chart(*, client: Client, title: str = "Alignment score ov
 def format_score(value: Decimal | None) -> str:
     """A score as pages show it: one decimal, or an em dash when there is none."""
     return "—" if value is None else f"{value:.1f}"
+
+
+def reviews_awaiting_recommendations(*, vcio: User | None = None, limit: int = 10) -> list[Review]:
+    """Completed reviews with findings but no recommendation made from them yet, oldest first: the vCIO's
+    next piece of work after a TAM finishes on site. `vcio` keeps the reviews of that vCIO's clients.
+    Each carries `findings` (the count of standards not met)."""
+    misaligned = Answer.objects.filter(review=OuterRef("pk"), response=Response.MISALIGNED)
+    findings = (misaligned.order_by().values("review").annotate(n=Count("pk")).values("n"))
+    recommended = Recommendation.objects.filter(review=OuterRef("pk"), archived_at__isnull=True)
+    qs = (Review.objects.filter(status=ReviewStatus.COMPLETED, client__archived_at__isnull=True)
+          .filter(Exists(misaligned)).exclude(Exists(recommended))
+          .annotate(findings=Subquery(findings, output_field=IntegerField()))
+          .select_related("client", "tam").order_by("completed_at"))
+    if vcio is not None:
+        qs = qs.filter(client__vcio=vcio)
+    return list(qs[:limit])

@@ -16,6 +16,7 @@ from alignment.choices import RecommendationStatus
 from alignment.models import Recommendation
 from clients.choices import AssetKind, AssetStatus
 from clients.models import Asset, BusinessObjective, Client
+from msp.models import User
 from msp.quarters import Quarter, horizon
 
 from .choices import InitiativeStatus, LifecycleDecisionKind, LifecycleReason
@@ -305,3 +306,14 @@ def recommendations_off_roadmap(*, client: Client) -> list[Recommendation]:
                 .select_related("review").order_by("-created_at"))
     taken = live_initiative_recommendations(recs)
     return [r for r in recs if r.pk not in taken]
+
+
+def proposals_awaiting_client(*, vcio: User | None = None, limit: int = 10) -> list[Initiative]:
+    """Initiatives proposed to a client and not yet approved or declined, longest waiting first.
+    `vcio` keeps the proposals of that vCIO's clients."""
+    qs = (Initiative.objects.filter(status=InitiativeStatus.PROPOSED, archived_at__isnull=True,
+                                    client__archived_at__isnull=True)
+          .select_related("client").order_by("updated_at", "title"))
+    if vcio is not None:
+        qs = qs.filter(client__vcio=vcio)
+    return list(qs[:limit])
