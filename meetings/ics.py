@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vDuration
 
 from .choices import MeetingStatus
 from .models import Meeting
@@ -141,7 +141,7 @@ def feed_ics(*, meetings: Iterable[Meeting], name: str, refresh: timedelta = FEE
     cal = _calendar(method=None)
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", refresh)
+    cal.add("x-published-ttl", vDuration(refresh))
     stamp = timezone.now()
     for meeting in meetings:
         cal.add_component(_event(meeting, stamp=stamp))

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -239,3 +240,11 @@ def test_a_planned_meeting_past_its_end_becomes_missed(world):
         Meeting.objects.filter(status=MeetingStatus.MISSED).count(), MeetingStatus.MISSED, True)
     assert summary.missed >= 1
     assert meetings_schedule(msp=world.msp, now=just_after).missed == 0
+
+
+def test_the_database_holds_one_meeting_per_slot(world):
+    meetings_schedule(msp=world.msp, now=NOW)
+    taken = Meeting.objects.exclude(slot_key="").order_by("starts_at").first()
+    with pytest.raises(IntegrityError, match="meeting_one_per_slot"), transaction.atomic():
+        Meeting.objects.create(msp=world.msp, client=taken.client, kind=taken.kind, title="Twin", time_zone="UTC",
+                               starts_at=taken.starts_at, slot_key=taken.slot_key)
