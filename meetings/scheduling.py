@@ -200,7 +200,7 @@ def _create(summary: ScheduleSummary, **fields) -> Meeting | None:
     return meeting
 
 
-def _move(summary: ScheduleSummary, meeting: Meeting, **fields) -> None:
+def _move(summary: ScheduleSummary, meeting: Meeting, *, send: bool, **fields) -> None:
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.sequence += 1
@@ -208,11 +208,11 @@ def _move(summary: ScheduleSummary, meeting: Meeting, **fields) -> None:
     meeting.full_clean(validate_constraints=False)
     meeting.save()
     summary.replanned.append(summary.line(meeting))
-    if meeting.invited_at is not None:
+    if send and meeting.invited_at is not None:
         invitations_queue(meeting)
 
 
-def _cancel(summary: ScheduleSummary, meeting: Meeting, *, reason: str, now: datetime) -> None:
+def _cancel(summary: ScheduleSummary, meeting: Meeting, *, reason: str, now: datetime, send: bool) -> None:
     """A cancellation by the scheduler frees the slot (the key is cleared), unlike one by a person."""
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_at = now
@@ -222,13 +222,14 @@ def _cancel(summary: ScheduleSummary, meeting: Meeting, *, reason: str, now: dat
     meeting.version += 1
     meeting.save()
     summary.cancelled.append(summary.line(meeting))
-    if meeting.invited_at is not None:
+    if send and meeting.invited_at is not None:
         invitations_queue(meeting)
 
 
 class _Run:
-    def __init__(self, msp: Msp, now: datetime):
+    def __init__(self, msp: Msp, now: datetime, *, send_invitations: bool = True):
         self.msp = msp
+        self.send_invitations = send_invitations
         self.now = now
         self.zone = ZoneInfo(msp.time_zone)
         self.today = now.astimezone(self.zone).date()
@@ -265,7 +266,8 @@ class _Run:
     def end_client(self, client: Client) -> None:
         future = Meeting.objects.filter(client=client, status=MeetingStatus.PLANNED, starts_at__gt=self.now)
         for meeting in future.select_for_update().order_by("starts_at"):
-            _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_ENDED, now=self.now)
+            _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_ENDED, now=self.now,
+                    send=self.send_invitations)
 
     def plan_client(self, client: Client) -> None:
         cadence = client.cadence
@@ -290,19 +292,21 @@ class _Run:
         cal = self.calendar(client.vcio_id, exclude={m.pk for m in movable})
         vcio = self.staff[client.vcio_id]
         for meeting, slot in zip(movable, missing, strict=False):
-            _move(self.summary, meeting, slot_key=slot.key, slot_date=slot.target, kind=slot.kind,
-                  title=slot_title(slot, client=client), starts_at=self.place(cal, slot.target),
+            _move(self.summary, meeting, send=self.send_invitations, slot_key=slot.key, slot_date=slot.target,
+                  kind=slot.kind, title=slot_title(slot, client=client), starts_at=self.place(cal, slot.target),
                   duration_minutes=DEFAULT_DURATION[slot.kind], organizer=vcio)
         for meeting in movable[len(missing):]:
-            _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_CHANGED, now=self.now)
+            _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_CHANGED, now=self.now,
+                    send=self.send_invitations)
         # Meetings in their slot that nobody touched follow the client's kind of slot and vCIO.
         for key, meeting in by_key.items():
             slot = wanted.get(key)
             if slot is None or not self.untouched(meeting):
                 continue
             if meeting.kind != slot.kind or meeting.organizer_id != client.vcio_id:
-                _move(self.summary, meeting, kind=slot.kind, title=slot_title(slot, client=client),
-                      duration_minutes=DEFAULT_DURATION[slot.kind], organizer=vcio)
+                _move(self.summary, meeting, send=self.send_invitations, kind=slot.kind,
+                      title=slot_title(slot, client=client), duration_minutes=DEFAULT_DURATION[slot.kind],
+                      organizer=vcio)
         if missing[len(movable):]:
             invitees = list(Contact.objects.filter(client=client, is_decision_maker=True, archived_at__isnull=True)
                             .exclude(email=""))
@@ -315,7 +319,8 @@ class _Run:
                     continue
                 for contact in invitees:
                     MeetingAttendee.objects.create(msp=self.msp, meeting=meeting, contact=contact)
-                invitations_queue(meeting)
+                if self.send_invitations:
+                    invitations_queue(meeting)
 
     def untouched(self, meeting: Meeting) -> bool:
         return (meeting.status == MeetingStatus.PLANNED and meeting.planned_by_scheduler and not meeting.touched
@@ -339,7 +344,8 @@ class _Run:
                 Q(slot_date__gte=self.today) | Q(starts_at__gte=self.now))}
             for key, meeting in existing.items():
                 if key not in wanted and self.untouched(meeting):
-                    _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_PAIR, now=self.now)
+                    _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_PAIR, now=self.now,
+                            send=self.send_invitations)
             calendars: dict[int, _Calendar] = {}
             for key, (slot, vcio_id, tam_id) in sorted(wanted.items(), key=lambda kv: kv[1][0].target):
                 if key in existing:
@@ -351,7 +357,7 @@ class _Run:
                                   duration_minutes=DEFAULT_DURATION[MeetingKind.STEERING],
                                   time_zone=self.msp.time_zone, organizer_id=vcio_id, tam_id=tam_id,
                                   slot_key=key, slot_date=slot.target)
-                if meeting is not None:
+                if meeting is not None and self.send_invitations:
                     invitations_queue(meeting)
 
 
@@ -370,11 +376,12 @@ def meetings_mark_missed(*, msp: Msp, now: datetime | None = None) -> int:
     return count
 
 
-def meetings_schedule(*, msp: Msp, now: datetime | None = None) -> ScheduleSummary:
+def meetings_schedule(*, msp: Msp, now: datetime | None = None, send_invitations: bool = True) -> ScheduleSummary:
     """Make sure every active client of `msp` has its meetings for the next 12 months, and every vCIO-TAM
     pair its quarterly steering; cancel the future meetings of churned and archived clients; mark missed
-    meetings. Call inside the MSP's scope (the task and the command do). Safe to run any number of times."""
-    run = _Run(msp, now or timezone.now())
+    meetings. Call inside the MSP's scope (the task and the command do). Safe to run any number of times.
+    Without `send_invitations` (demo data) nothing is emailed: the meetings count as never invited."""
+    run = _Run(msp, now or timezone.now(), send_invitations=send_invitations)
     run.summary.missed = meetings_mark_missed(msp=msp, now=run.now)
     # Active clients, and any other client that still has planned meetings ahead (to cancel them).
     clients = Client.objects.filter(
