@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from clients.cadence import default_rhythm
 from clients.models import Client
+from clients.selectors import client_cadence_get
 from clients.services import client_update
 from msp.roles import Role
 from tests.meetings.conftest import REFERENCE
@@ -50,7 +51,7 @@ def test_a_small_simple_client_still_meets_quarterly_and_a_large_complex_one_mon
 
 
 def test_why_this_cadence_reads_the_clients_figures(world):
-    assert world.refs["A"].cadence.explanation == (
+    assert client_cadence_get(client=world.refs["A"]).explanation == (
         "The default rule gives 4 meetings a year (quarterly) and 1 unique touch a month: complexity 5 scores 1, "
         "size ($3,000 MRR, 24 users) scores 0, 1 point in all.")
     assert world.refs["C"].cadence.explanation == (
