@@ -56,15 +56,32 @@ class ClientSerializer(serializers.ModelSerializer):
     tam = StaffMemberField(required=False, allow_null=True,
                            help_text="User id of the TAM: an active staff member of your MSP.")
 
+    meetings_per_year = serializers.SerializerMethodField(
+        help_text="Client meetings a year in effect: the override when set, else the default rule's.")
+    touches_per_month = serializers.SerializerMethodField(
+        help_text="Unique touches a month in effect: the override when set, else the default rule's.")
+    cadence_explanation = serializers.SerializerMethodField(help_text="Why this cadence, in one paragraph.")
+
     class Meta:
         model = Client
         fields = ["id", "name", "industry", "status", "churn_date", "churn_reason", "mrr", "aisp", "user_count",
                   "endpoint_count", "complexity", "fiscal_year_start_month", "vcio", "tam", "notes",
+                  "meetings_per_year", "touches_per_month", "meetings_per_year_override",
+                  "touches_per_month_override", "cadence_override_reason", "cadence_explanation",
                   "archived_at", "version", "created_at", "updated_at"]
         read_only_fields = RECORD_READ_ONLY
         extra_kwargs = {
             "fiscal_year_start_month": {"help_text": "1-12; defaults to the MSP's fiscal-year start."},
         }
+
+    def get_meetings_per_year(self, obj: Client) -> int:
+        return obj.cadence.meetings_per_year
+
+    def get_touches_per_month(self, obj: Client) -> int:
+        return obj.cadence.touches_per_month
+
+    def get_cadence_explanation(self, obj: Client) -> str:
+        return obj.cadence.explanation
 
     def validate(self, attrs):
         errors = {}
@@ -77,6 +94,10 @@ class ClientSerializer(serializers.ModelSerializer):
         status = _current(self, attrs, "status", ClientStatus.ONBOARDING)
         if status == ClientStatus.CHURNED and not _current(self, attrs, "churn_date"):
             errors["churn_date"] = ["A churned client needs a churn date."]
+        overridden = (_current(self, attrs, "meetings_per_year_override") is not None
+                      or _current(self, attrs, "touches_per_month_override") is not None)
+        if overridden and not (_current(self, attrs, "cadence_override_reason", "") or "").strip():
+            errors["cadence_override_reason"] = ["Say why the cadence is overridden."]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

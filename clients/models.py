@@ -13,6 +13,7 @@ from django.db.models import Q
 from msp.models import MONTHS
 from msp.tenancy import TenantModel, VersionedModel
 
+from .cadence import MAX_TOUCHES_PER_MONTH, MEETINGS_PER_YEAR_CHOICES, Cadence, client_cadence
 from .choices import AssetKind, AssetStatus, ClientStatus, DocumentKind, ObjectiveStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -47,6 +48,17 @@ class Client(TenantModel, VersionedModel):
     tam = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                             related_name="+", verbose_name="TAM")
     notes = models.TextField(blank=True)
+    # The vCIO's override of the default cadence (clients/cadence.py); empty means the rule decides.
+    meetings_per_year_override = models.PositiveSmallIntegerField(
+        "meetings a year (override)", null=True, blank=True, choices=MEETINGS_PER_YEAR_CHOICES,
+        help_text="Client meetings a year instead of the default rule's; empty follows the rule.")
+    touches_per_month_override = models.PositiveSmallIntegerField(
+        "unique touches a month (override)", null=True, blank=True,
+        validators=[MaxValueValidator(MAX_TOUCHES_PER_MONTH)],
+        help_text="Unique touches a month instead of the default rule's; empty follows the rule.")
+    cadence_override_reason = models.CharField(
+        "why the cadence is overridden", max_length=300, blank=True,
+        help_text="Required with an override, e.g. 'merger in progress: monthly until it closes'.")
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -82,6 +94,24 @@ class Client(TenantModel, VersionedModel):
                 name="client_churn_has_date",
                 violation_error_message="A churned client needs a churn date.",
             ),
+            models.CheckConstraint(
+                condition=Q(meetings_per_year_override__isnull=True)
+                | Q(meetings_per_year_override__in=[value for value, _ in MEETINGS_PER_YEAR_CHOICES]),
+                name="client_meetings_override_divides_year",
+                violation_error_message="Meetings a year must be 2, 3, 4, 6 or 12, so they spread evenly.",
+            ),
+            models.CheckConstraint(
+                condition=Q(touches_per_month_override__isnull=True)
+                | Q(touches_per_month_override__lte=MAX_TOUCHES_PER_MONTH),
+                name="client_touches_override_range",
+                violation_error_message=f"Unique touches a month can be at most {MAX_TOUCHES_PER_MONTH}.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(meetings_per_year_override__isnull=True) & Q(touches_per_month_override__isnull=True))
+                | ~Q(cadence_override_reason=""),
+                name="client_cadence_override_has_reason",
+                violation_error_message="Say why the cadence is overridden.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +120,11 @@ class Client(TenantModel, VersionedModel):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def cadence(self) -> Cadence:
+        """The effective meeting and touch rhythm, with why (clients/cadence.py)."""
+        return client_cadence(self)
 
 
 @pghistory.track()

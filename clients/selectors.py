@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from msp.models import User
 
+from .cadence import Cadence, client_cadence
 from .models import Client, ClientAccess
 
 
@@ -46,3 +47,8 @@ def portal_access_for(user: User) -> ClientAccess | None:
                 contact__archived_at__isnull=True)
         .first()
     )
+
+
+def client_cadence_get(*, client: Client) -> Cadence:
+    """The client's meetings a year and unique touches a month in effect, with "why this cadence"."""
+    return client_cadence(client)

@@ -102,6 +102,13 @@ class Msp(models.Model):
         choices=MONTHS, default=1, validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Default fiscal-year start for new clients.",
     )
+    # Where the meeting scheduler places client meetings (meetings/scheduling.py).
+    meeting_hour = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(7), MaxValueValidator(18)],
+        help_text="Usual start hour of client meetings, in the MSP's time zone (7 to 18).")
+    max_meetings_per_vcio_per_day = models.PositiveSmallIntegerField(
+        "meetings per vCIO per day", default=2, validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text="The scheduler plans at most this many meetings a day for one vCIO (1 to 6).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -114,6 +121,16 @@ class Msp(models.Model):
                 condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
                 name="msp_fiscal_month_range",
                 violation_error_message="The fiscal year must start in a month from 1 to 12.",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_hour__gte=7, meeting_hour__lte=18),
+                name="msp_meeting_hour_range",
+                violation_error_message="Meetings start between 7:00 and 18:00.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_meetings_per_vcio_per_day__gte=1, max_meetings_per_vcio_per_day__lte=6),
+                name="msp_meetings_per_day_range",
+                violation_error_message="A vCIO can have 1 to 6 meetings a day.",
             ),
         ]
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from msp.dbroles import APP_ROLE, url_user
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "alignment",
     "roadmaps",
     "budgets",
+    "meetings",
     "portal",
 ]
 
@@ -134,6 +136,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One beat; each entry fans out one task per MSP.
+CELERY_BEAT_SCHEDULE = {
+    "meetings-schedule-daily": {
+        "task": "meetings.tasks.schedule_meetings_all",
+        "schedule": crontab(hour=2, minute=30),  # UTC: before the working day in the Americas and Europe
+    },
+}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

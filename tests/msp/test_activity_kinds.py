@@ -9,6 +9,7 @@ from django_scopes import scope, scopes_disabled
 
 from alignment.choices import AlignmentActivity
 from budgets.choices import BudgetActivity
+from meetings.choices import MeetingActivity
 from msp import activity_kinds
 from msp.activities import activity_record
 from msp.models import Activity
@@ -16,29 +17,33 @@ from msp.roles import Role
 from roadmaps.choices import RoadmapActivity
 
 
-class MeetingActivity(models.TextChoices):
-    MEETING_HELD = "meeting_held", "Meeting held"
+class SurveyActivity(models.TextChoices):
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
 
 
 @pytest.fixture
-def meetings_app():
+def surveys_app():
     """A throwaway app registering a kind, removed again afterwards."""
-    activity_kinds.register_activity_kinds("meetings_test", MeetingActivity)
+    activity_kinds.register_activity_kinds("surveys_test", SurveyActivity)
     yield
-    activity_kinds.unregister_activity_kinds("meetings_test")
+    activity_kinds.unregister_activity_kinds("surveys_test")
 
 
 def test_the_apps_register_their_kinds_with_the_stored_values_unchanged():
     assert activity_kinds.activity_kind_choices() == [
         ("review_completed", "Alignment review completed"),
         ("budget_presented", "Budget presented"),
+        ("meeting_held", "Meeting held"),
         ("proposal_sent", "Proposal sent"),
         ("summary_completed", "Technology summary completed"),
+        ("touch_logged", "Unique touch logged"),
     ]
     assert {k: activity_kinds._registry[k].app_label for k in
-            [*AlignmentActivity.values, *RoadmapActivity.values, *BudgetActivity.values]} == {
+            [*AlignmentActivity.values, *RoadmapActivity.values, *BudgetActivity.values,
+             *MeetingActivity.values]} == {
         "review_completed": "alignment", "summary_completed": "alignment",
-        "proposal_sent": "roadmaps", "budget_presented": "budgets"}
+        "proposal_sent": "roadmaps", "budget_presented": "budgets",
+        "meeting_held": "meetings", "touch_logged": "meetings"}
 
 
 def test_an_activity_shows_its_registered_label():
@@ -50,29 +55,30 @@ def test_an_activity_shows_its_registered_label():
         == ("retired_kind", "retired_kind")
 
 
-def test_a_kind_registered_later_is_a_valid_choice_without_a_migration(meetings_app):
+def test_a_kind_registered_later_is_a_valid_choice_without_a_migration(surveys_app):
     field = Activity._meta.get_field("kind")
-    assert ("meeting_held", "Meeting held") in list(field.choices)
-    assert Activity(kind="meeting_held").get_kind_display() == "Meeting held"
+    assert ("survey_answered", "Survey answered") in list(field.choices)
+    assert Activity(kind="survey_answered").get_kind_display() == "Survey answered"
 
 
 def test_recording_an_unknown_kind_is_refused_with_the_fix_named(tenant):
     with scope(msp=tenant.msp), pytest.raises(ValidationError) as raised:
-        activity_record(msp=tenant.msp, kind="meeting_held", actor=tenant.users[Role.VCIO])
+        activity_record(msp=tenant.msp, kind="survey_answered", actor=tenant.users[Role.VCIO])
     assert raised.value.message_dict == {"kind": [
-        "Unknown activity kind 'meeting_held': the app that records it must register it with "
+        "Unknown activity kind 'survey_answered': the app that records it must register it with "
         "msp.activity_kinds.register_activity_kinds in its AppConfig.ready() "
-        "(registered: budget_presented, proposal_sent, review_completed, summary_completed)."]}
+        "(registered: budget_presented, meeting_held, proposal_sent, review_completed, summary_completed, "
+        "touch_logged)."]}
     with scopes_disabled():
         assert Activity.objects.count() == 0
 
 
-def test_a_registered_kind_is_recorded(tenant, meetings_app):
+def test_a_registered_kind_is_recorded(tenant, surveys_app):
     with scope(msp=tenant.msp):
-        activity = activity_record(msp=tenant.msp, kind="meeting_held", actor=tenant.users[Role.VCIO])
+        activity = activity_record(msp=tenant.msp, kind="survey_answered", actor=tenant.users[Role.VCIO])
     with scopes_disabled():
-        assert list(Activity.objects.values_list("pk", "kind")) == [(activity.pk, "meeting_held")]
-    assert str(activity).startswith("Meeting held at ")
+        assert list(Activity.objects.values_list("pk", "kind")) == [(activity.pk, "survey_answered")]
+    assert str(activity).startswith("Survey answered at ")
 
 
 def test_full_clean_refuses_an_unknown_kind():

@@ -23,6 +23,7 @@ from django_scopes import scopes_disabled
 from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.models import Client, Document
+from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
 from msp.celery import app as celery_app
 from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
@@ -64,6 +65,11 @@ def populate(tenant) -> None:
         BudgetVersion.objects.create(msp=msp, client=client, number=1, snapshot={}, presented_at=timezone.now())
         Document.objects.create(msp=msp, client=client, title="Report", checksum="0" * 64, size=1,
                                 file=ContentFile(b"%", name="r.pdf"))
+        meeting = Meeting.objects.create(msp=msp, client=client, kind="qbr", title="QBR", time_zone="UTC",
+                                         starts_at=timezone.now(), organizer=owner)
+        MeetingAttendee.objects.create(msp=msp, meeting=meeting, contact=tenant.contact)
+        ActionItem.objects.create(msp=msp, meeting=meeting, client=client, text="Send the quote")
+        Touch.objects.create(msp=msp, client=client, kind="call", by=owner)
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)

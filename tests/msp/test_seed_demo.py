@@ -24,6 +24,7 @@ from alignment.models import Answer, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients import demo
 from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact, Document
+from meetings.models import Meeting
 from msp.models import Membership, Msp, User
 from msp.roles import Role
 from roadmaps.models import Initiative, LifecycleDecision
@@ -154,8 +155,17 @@ class TestOneRun:
         # 10 active clients x 3 completed reviews + the churned one x 2 + one review in progress
         reviews = 10 * 3 + 2 + 1
         roadmaps = INITIATIVES + BUDGET_LINES + LIFECYCLE_DECISIONS + BUDGET_VERSIONS + ROADMAP_DOCUMENTS
+        with scope(msp=msp("demo")):
+            # The scheduler's year: each served client's yearly count, and four steering meetings per pair.
+            served = list(Client.objects.filter(status="active", archived_at__isnull=True, vcio__isnull=False))
+            pairs = {(c.vcio_id, c.tam_id) for c in served if c.tam_id}
+            meetings = Meeting.objects.count()
+            assert meetings == sum(c.cadence.meetings_per_year for c in served) + 4 * len(pairs)
+            assert meetings > 0
+        with scope(msp=msp("other")):
+            assert Meeting.objects.count() == 0
         total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
-            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps
+            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps + meetings
         assert f"Demo data loaded: {total} records created." in seeded
 
     def test_review_history_shows_scores_trends_and_work_in_progress(self, seeded):

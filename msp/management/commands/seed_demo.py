@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: two demo MSPs with staff, clients, contacts, objectives, assets, a portal user,
-review history, and roadmaps and budgets (with a published roadmap PDF for the portal client).
+review history, roadmaps and budgets (with a published roadmap PDF for the portal client), and the demo MSP's
+next 12 months of meetings as the scheduler plans them.
 
 Safe to run again: every row is found by a natural key (email, MSP slug, client name, asset serial...)
 and only created when missing. Nothing is ever updated or deleted, so a second run changes nothing,
@@ -23,6 +24,7 @@ from django_scopes import scope
 
 from alignment import demo as alignment_demo
 from clients import demo
+from meetings import demo as meetings_demo
 from msp.models import Membership, Msp, User
 from msp.roles import Role
 from msp.services import msp_create
@@ -69,7 +71,7 @@ USERS = (
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
           "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
-          "lifecycle decisions", "budget versions", "roadmap documents")
+          "lifecycle decisions", "budget versions", "roadmap documents", "meetings")
 
 
 class Command(BaseCommand):
@@ -99,6 +101,7 @@ class Command(BaseCommand):
                         alignment_demo.demo_reviews_seed(tally, clients=clients, tam=users["tam@demo.test"],
                                                          vcios=vcios, today=today)
                         roadmaps_demo.demo_roadmaps_seed(tally, clients=clients, vcios=vcios, today=today)
+                        meetings_demo.demo_meetings_seed(tally, msp=msp)
                     else:
                         demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
         self._report(tally)

@@ -1,0 +1,62 @@
+"""Sending a meeting's invitation, update or cancellation to everyone invited, and the task that does it.
+
+The task lives here, next to the code it runs, so the services and the scheduler enqueue it without
+importing meetings.tasks (which imports the scheduler); meetings.tasks names it for task discovery.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from msp.tenancy import TenantTask, delay_on_commit
+
+from .choices import MeetingStatus
+from .ics import CANCEL, REQUEST, Recipient, invitation_email
+from .models import Meeting
+
+
+def meeting_recipients(meeting: Meeting) -> list[Recipient]:
+    """The invited contacts with an email address (archived ones no longer), then the vCIO and the TAM."""
+    out: list[Recipient] = []
+    seen: set[str] = set()
+    for attendee in meeting.attendees.select_related("contact").order_by("created_at"):
+        contact = attendee.contact
+        if contact.email and contact.archived_at is None and contact.email.lower() not in seen:
+            seen.add(contact.email.lower())
+            out.append(Recipient(name=contact.name, email=contact.email))
+    for user in (meeting.organizer, meeting.tam):
+        if user is not None and user.email and user.email.lower() not in seen:
+            seen.add(user.email.lower())
+            out.append(Recipient(name=user.display_name, email=user.email))
+    return out
+
+
+def meeting_invitations_send(*, meeting_id) -> int:
+    """Send the meeting as it is now: REQUEST while planned, CANCEL once cancelled (only to people who
+    were invited). Returns the number of emails sent. DTSTAMP is the time of this send."""
+    meeting = Meeting.objects.select_related("msp", "organizer", "tam").get(pk=meeting_id)
+    if meeting.status == MeetingStatus.PLANNED:
+        method = REQUEST
+    elif meeting.status == MeetingStatus.CANCELLED and meeting.invited_at is not None:
+        method = CANCEL
+    else:
+        return 0
+    recipients = meeting_recipients(meeting)
+    for recipient in recipients:
+        invitation_email(meeting=meeting, recipient=recipient, recipients=recipients, method=method,
+                         msp_name=meeting.msp.name).send()
+    if recipients:
+        Meeting.objects.filter(pk=meeting.pk).update(invited_at=timezone.now())
+    return len(recipients)
+
+
+@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_meeting_invitations(self, *, msp_id: str, meeting_id: str) -> int:
+    """Send one meeting's invitation (or cancellation) for a tenant."""
+    return meeting_invitations_send(meeting_id=meeting_id)
+
+
+def invitations_queue(meeting: Meeting) -> None:
+    """Send the meeting's invitations once the current transaction commits."""
+    delay_on_commit(send_meeting_invitations, msp_id=str(meeting.msp_id), meeting_id=str(meeting.pk))
