@@ -39,6 +39,14 @@ class MeetingStatus(models.TextChoices):
     MISSED = "missed", "Missed"
 
 
+class ActionItemSource(models.TextChoices):
+    """Where an action item was raised."""
+
+    MEETING = "meeting", "Meeting"
+    SURVEY = "survey", "Client survey"
+    OTHER = "other", "Other"
+
+
 class ActionItemStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"

@@ -16,7 +16,7 @@ from clients.models import Client, Contact
 from msp.rls import same_tenant_link
 from msp.tenancy import TenantModel, VersionedModel
 
-from .choices import ActionItemStatus, MeetingKind, MeetingStatus, TouchKind
+from .choices import ActionItemSource, ActionItemStatus, MeetingKind, MeetingStatus, TouchKind
 
 # The right-hand side of every invitation's UID: stable for the life of the meeting.
 UID_DOMAIN = "meetings.vcio"
@@ -136,11 +136,17 @@ class MeetingAttendee(TenantModel):
 
 @pghistory.track()
 class ActionItem(TenantModel, VersionedModel):
-    """Something agreed in a meeting: what, who (a staff member or a client contact), by when."""
+    """Something to follow up with a client: what, who (a staff member or a client contact), by when.
+
+    Most are agreed in a meeting; others are raised elsewhere (a survey answer below target) and have no
+    meeting. Open ones carry forward into the client's next meeting either way.
+    """
 
     client_path = "client"  # how a portal request is confined to its client (msp.confinement)
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="action_items")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="action_items")
+    source = models.CharField(max_length=12, choices=ActionItemSource.choices, default=ActionItemSource.MEETING)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="action_items")
     text = models.CharField(max_length=500)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -19,7 +19,7 @@ from msp.models import Msp, User
 from msp.records import record_create, record_update
 from msp.tenancy import check_version, history
 
-from .choices import DEFAULT_DURATION, ActionItemStatus, MeetingActivity, MeetingKind, MeetingStatus
+from .choices import DEFAULT_DURATION, ActionItemSource, ActionItemStatus, MeetingActivity, MeetingKind, MeetingStatus
 from .invitations import invitations_queue
 from .models import ActionItem, Meeting, MeetingAttendee, Touch
 
@@ -180,13 +180,21 @@ def _check_owner(owner: User | None, owner_contact: Contact | None, client: Clie
         raise ValidationError({"owner_contact": "Choose a contact of this client."})
 
 
-def action_item_create(*, meeting: Meeting, actor: User | None, text: str, owner: User | None = None,
-                       owner_contact: Contact | None = None, due_on: date | None = None) -> ActionItem:
-    if meeting.client_id is None:
-        raise ValidationError({"meeting": "Action items belong to client meetings."})
-    _check_owner(owner, owner_contact, meeting.client)
-    return record_create(ActionItem, msp=meeting.msp, actor=actor, meeting=meeting, client=meeting.client,
-                         text=text.strip(), owner=owner, owner_contact=owner_contact, due_on=due_on)
+def action_item_create(*, actor: User | None, text: str, meeting: Meeting | None = None,
+                       client: Client | None = None, owner: User | None = None, owner_contact: Contact | None = None,
+                       due_on: date | None = None, source: str = ActionItemSource.MEETING) -> ActionItem:
+    """An action item agreed in `meeting`, or (no meeting) raised for `client` elsewhere, e.g. by a survey."""
+    if meeting is not None:
+        if meeting.client_id is None:
+            raise ValidationError({"meeting": "Action items belong to client meetings."})
+        if client is not None and client.pk != meeting.client_id:
+            raise ValidationError({"client": "The meeting belongs to another client."})
+        client = meeting.client
+    if client is None:
+        raise ValidationError({"client": "Say which client the action item is for."})
+    _check_owner(owner, owner_contact, client)
+    return record_create(ActionItem, msp=client.msp, actor=actor, meeting=meeting, client=client,
+                         text=text.strip(), owner=owner, owner_contact=owner_contact, due_on=due_on, source=source)
 
 
 def action_item_update(*, item: ActionItem, actor: User | None, expected_version: int | None = None,

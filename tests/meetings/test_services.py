@@ -68,3 +68,19 @@ def test_action_items_have_one_owner_and_record_when_done(world):
         action_item_create(meeting=meeting, actor=vcio, text="Both", owner=vcio,
                            owner_contact=client.contacts.get())
     assert refused.value.message_dict == {"owner": ["Choose one owner: a staff member or a client contact."]}
+
+
+def test_an_action_item_may_come_from_outside_a_meeting(world):
+    vcio, client = world.users[Role.VCIO], world.refs["C"]
+    item = action_item_create(client=client, actor=vcio, text="Call about the survey answers", owner=vcio,
+                              source="survey")
+    assert (item.meeting_id, item.client_id, item.source, item.status) == (None, client.pk, "survey", "open")
+    with pytest.raises(ValidationError) as refused:
+        action_item_create(actor=vcio, text="For nobody")
+    assert refused.value.message_dict == {"client": ["Say which client the action item is for."]}
+    other = world.refs["A"]
+    meeting = meeting_create(msp=world.msp, actor=vcio, client=client, kind=MeetingKind.QBR,
+                             starts_at=timezone.now() + timedelta(days=5), send_invitations=False)
+    with pytest.raises(ValidationError) as refused:
+        action_item_create(meeting=meeting, client=other, actor=vcio, text="Mixed up")
+    assert refused.value.message_dict == {"client": ["The meeting belongs to another client."]}
