@@ -11,6 +11,9 @@ from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
 from standards.api import register as register_standards
 
 router = DefaultRouter()
+# No `.json` twins of every route: the API speaks JSON only, and the viewsets' extra actions do not take
+# the `format` argument those routes pass (every one of them answered 500).
+router.include_format_suffixes = False
 register_clients(router)
 register_standards(router)
 register_alignment(router)
