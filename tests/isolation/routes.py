@@ -79,8 +79,8 @@ class Route:
     def methods(self) -> list[str]:
         """The methods worth sending: a viewset route's own, a class-based API view's, else GET and POST
         (a page view may take either; what it refuses is judged like the rest)."""
-        if self.actions:
-            return sorted(self.actions)
+        if self.actions:  # DRF adds "head" to this dict once the route has served a GET: not a method of ours
+            return sorted(m for m in self.actions if m in {"get", "post", "put", "patch", "delete"})
         if self.is_api and self.view_class is not None:
             return [m for m in ("get", "post", "put", "patch", "delete") if hasattr(self.view_class, m)]
         return ["get", "post", "put", "patch", "delete"] if self.is_api else ["get", "post"]
