@@ -20,7 +20,8 @@ class ApiRoot(APIRootView):
 
 
 class Router(DefaultRouter):
-    """One URL per resource: no `.json` / `.csv` suffix routes (the Accept header chooses the format)."""
+    """One URL per resource: no `.json` / `.csv` suffix routes (the Accept header chooses the format; the
+    viewsets' extra actions do not take the `format` argument those routes would pass)."""
 
     include_format_suffixes = False
     APIRootView = ApiRoot
