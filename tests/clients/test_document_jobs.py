@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
@@ -27,6 +25,7 @@ from msp.roles import Role
 from msp.services import api_token_create
 from roadmaps.reports import ROADMAP_REPORT
 from tests.conftest import build_tenant
+from tests.workers import celery_worker, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +86,12 @@ def enqueue(tenant, contact, capture, *, publish=False, role=Role.VCIO) -> Job:
 def cards(contact) -> list[Document]:
     with scopes_disabled():
         return list(Document.objects.filter(kind="other", client=contact.client_id).order_by("edition"))
+
+
+def _finished(job) -> bool:
+    with scopes_disabled():
+        job.refresh_from_db()
+    return job.is_finished
 
 
 def test_a_job_renders_stores_and_links_the_download(tenant, ann, login, django_capture_on_commit_callbacks):
@@ -229,14 +234,8 @@ def test_a_document_job_is_run_by_a_real_worker(transactional_db, login):
                                                      actor=tenant.users[Role.VCIO], publish=True)
         with scopes_disabled():
             assert Job.objects.get(pk=job.pk).status == "queued"
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                with scopes_disabled():
-                    job.refresh_from_db()
-                if job.is_finished:
-                    break
-                time.sleep(0.1)
+        with celery_worker():
+            assert wait_for(lambda: _finished(job), seconds=20)
     finally:
         app.conf.task_always_eager = True
     assert (job.status, job.message) == ("succeeded", "The card is ready: edition 1, published to the client's "

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +12,7 @@ from clients.models import Asset
 from msp.celery import app
 from msp.models import Job
 from msp.roles import Role
+from tests.workers import celery_worker, wait_for
 
 pytestmark = pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs the Redis broker (make test)")
 
@@ -26,14 +24,6 @@ def queued(transactional_db):
     yield
     app.conf.task_always_eager = True
 
-
-def wait_for(predicate, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _status(job: Job) -> str:
@@ -67,7 +57,7 @@ def test_import_job_goes_from_queued_to_succeeded_on_a_worker(queued, login):
     with scopes_disabled():
         assert not Asset.objects.filter(client=client).exists()
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         assert wait_for(lambda: _status(job) == "succeeded")
 
     with scopes_disabled():

@@ -4,13 +4,11 @@ Celery worker and Redis, and `manage.py schedule_meetings`."""
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -18,21 +16,13 @@ from django_scopes import scope, scopes_disabled
 
 from meetings.models import Meeting
 from meetings.tasks import schedule_meetings_all, schedule_meetings_for_msp
-from msp.celery import app
 from tests.conftest import build_tenant
 from tests.meetings.conftest import reference_world
+from tests.workers import celery_worker, wait_for
 
 ALPHA_YEAR = 4 + 4 + 6 + 4  # A, B, C and the vCIO-TAM steering
 SKIPPED = "Alpha Logistics: no vCIO on the staff"
 
-
-def wait_for(predicate, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,10 +58,8 @@ def test_two_runs_at_the_same_time_create_each_meeting_once():
 
 @pytest.fixture
 def worker(transactional_db):
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         yield
-    app.conf.task_always_eager = True
 
 
 @pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs the Redis broker (make test)")

@@ -1,9 +1,7 @@
 """Background jobs on the real stack: Redis broker and a Celery worker consuming from it."""
 
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django_scopes import scope
@@ -12,25 +10,16 @@ from msp.celery import app
 from msp.roles import Role
 from msp.tasks import send_email
 from msp.tenancy import TenantTask
+from tests.workers import celery_worker, wait_for
 
 pytestmark = pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs the Redis broker (make test)")
 
 
 @pytest.fixture
 def worker(transactional_db):
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         yield
-    app.conf.task_always_eager = True
 
-
-def wait_for(predicate, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_invitation_email_is_sent_by_the_worker(worker, login):
