@@ -68,8 +68,10 @@ class ClientSerializer(serializers.ModelSerializer):
                   "endpoint_count", "complexity", "fiscal_year_start_month", "vcio", "tam", "notes",
                   "meetings_per_year", "touches_per_month", "meetings_per_year_override",
                   "touches_per_month_override", "cadence_override_reason", "cadence_explanation",
+                  "annual_revenue", "revenue_streams", "most_profitable_stream", "sales_goals",
+                  "average_customer_size", "market_position", "profile_reviewed_at",
                   "archived_at", "version", "created_at", "updated_at"]
-        read_only_fields = RECORD_READ_ONLY
+        read_only_fields = [*RECORD_READ_ONLY, "profile_reviewed_at"]
         extra_kwargs = {
             "fiscal_year_start_month": {"help_text": "1-12; defaults to the MSP's fiscal-year start."},
         }

@@ -16,6 +16,7 @@ from msp.selectors import staff_users
 from . import imports
 from .choices import ClientStatus
 from .models import Asset, BusinessObjective, Client, Contact
+from .profile import PROFILE_FIELDS
 
 
 def _date_widget() -> forms.DateInput:
@@ -142,3 +143,18 @@ class AssetImportForm(forms.Form):
             return read_upload(self.cleaned_data["file"], max_bytes=imports.MAX_BYTES)
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class BusinessProfileForm(VersionedForm):
+    """The client's business profile (clients.profile), and whether it was just reviewed with the client."""
+
+    reviewed = forms.BooleanField(required=False, label="I went through this profile with the client today")
+
+    class Meta:
+        model = Client
+        fields = list(PROFILE_FIELDS)
+        widgets = {
+            "revenue_streams": forms.Textarea(attrs={"rows": 3}),
+            "sales_goals": forms.Textarea(attrs={"rows": 3}),
+            "market_position": forms.Textarea(attrs={"rows": 3}),
+        }

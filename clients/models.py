@@ -59,6 +59,21 @@ class Client(TenantModel, VersionedModel):
     cadence_override_reason = models.CharField(
         "why the cadence is overridden", max_length=300, blank=True,
         help_text="Required with an override, e.g. 'merger in progress: monthly until it closes'.")
+    # The business profile: what the vCIO knows of the client's business (clients.profile).
+    annual_revenue = models.DecimalField("annual revenue", max_digits=14, decimal_places=2, null=True, blank=True,
+                                         validators=[MinValueValidator(0)], help_text="The client's yearly revenue.")
+    revenue_streams = models.TextField("revenue streams", blank=True, help_text="Where the money comes from, "
+                                                                               "one stream a line.")
+    most_profitable_stream = models.CharField("most profitable stream", max_length=200, blank=True)
+    sales_goals = models.TextField("sales goals", blank=True, help_text="What the client wants to sell, "
+                                                                       "and by when.")
+    average_customer_size = models.CharField("average customer size", max_length=200, blank=True,
+                                             help_text="E.g. '$2,500 a visit' or 'mid-size manufacturers'.")
+    market_position = models.TextField("market position", blank=True,
+                                       help_text="Who they compete with and what sets them apart.")
+    profile_reviewed_at = models.DateTimeField("business profile reviewed", null=True, blank=True)
+    profile_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="+")
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from msp.services import queue_email
 from msp.tenancy import history, tenant_scope
 
 from .models import Asset, BusinessObjective, Client, ClientAccess, Contact
+from .profile import PROFILE_FIELDS
 
 PORTAL_INVITATION_DAYS = 14
 
@@ -49,6 +50,23 @@ def client_update(*, client: Client, actor: User | None, expected_version: int |
         raise ValidationError("This client is archived; restore it before editing.")
     return record_update(client, actor=actor, expected_version=expected_version,
                          **_client_rules(client.msp, fields))
+
+
+def client_profile_update(*, client: Client, actor: User | None, expected_version: int | None = None,
+                          reviewed: bool = False, **fields) -> Client:
+    """Change the business profile (clients.profile.PROFILE_FIELDS only); `reviewed` records that it was
+    gone through with the client just now."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not part of the business profile: {', '.join(sorted(unknown))}.")
+    if client.is_archived:
+        raise ValidationError("This client is archived; restore it before editing.")
+    for name in PROFILE_FIELDS[1:]:
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    if reviewed:
+        fields.update(profile_reviewed_at=timezone.now(), profile_reviewed_by=actor)
+    return record_update(client, actor=actor, expected_version=expected_version, **fields)
 
 
 def client_archive(*, client: Client, actor: User | None) -> Client:

@@ -3,7 +3,7 @@ asset_id, access_id, document_id) are relied on by the isolation test harness.""
 
 from django.urls import path
 
-from . import views, views_documents, views_history
+from . import views, views_documents, views_history, views_profile
 
 urlpatterns = [
     path("", views.client_list, name="client_list"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
     path("<uuid:client_id>/archive/", views.client_archive, name="client_archive"),
+    path("<uuid:client_id>/business-profile/", views_profile.business_profile, name="client_business_profile"),
     path("<uuid:client_id>/restore/", views.client_restore, name="client_restore"),
     path("<uuid:client_id>/contacts/new/", views.contact_create, name="contact_create"),
     path("<uuid:client_id>/contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),

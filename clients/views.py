@@ -34,6 +34,7 @@ from .forms import (
     PortalInviteForm,
 )
 from .models import Asset, BusinessObjective, Client, ClientAccess, Contact
+from .profile import profile_status
 
 PAGE_SIZE = 50
 
@@ -130,6 +131,7 @@ def client_detail(request, client_id):
         "can_archive": can(request.role, Perm.ARCHIVE_CLIENTS),
         "can_edit_assets": can(request.role, Perm.EDIT_ASSETS),
         "can_manage_portal": can(request.role, Perm.MANAGE_PORTAL),
+        "profile": profile_status(client),
     })
 
 

@@ -79,6 +79,7 @@ TABLE: dict[str, dict[str, str]] = {
     "portal_access_invite": page(Perm.MANAGE_PORTAL),
     "portal_access_revoke": page(Perm.MANAGE_PORTAL),
     "client_history": page(Perm.VIEW_CLIENTS),
+    "client_business_profile": page(Perm.VIEW_CLIENTS, write=Perm.EDIT_CLIENTS),
     "client_documents": page(Perm.VIEW_CLIENTS),
     "document_download": page(Perm.VIEW_CLIENTS),
     "document_publish": page(Perm.EDIT_CLIENTS),
