@@ -1,10 +1,13 @@
 """The /api/v1/ router: every app registers its viewsets here."""
 
+from django.urls import path
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
+from playbook.api import PlaybookActivitiesView
+from playbook.api import register as register_playbook
 from roadmaps.api import register as register_roadmaps
 from roadmaps.api_roadmap import register as register_roadmap_plan
 from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
@@ -34,6 +37,9 @@ register_alignment(router)
 register_roadmaps(router)
 register_budgets(router)
 register_roadmap_plan(router)  # jobs
+register_playbook(router)
 
 # The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).
-urlpatterns = router.urls + roadmap_plan_urls
+urlpatterns = router.urls + roadmap_plan_urls + [
+    path("playbook/activities/", PlaybookActivitiesView.as_view(), name="playbook-activities"),
+]

@@ -39,6 +39,11 @@ class Perm:
     EDIT_RECOMMENDATIONS = "recommendations.edit"  # turn findings into recommendations
     # Budgets (reading them needs only VIEW_CLIENTS).
     EDIT_BUDGETS = "budgets.edit"  # budget lines, presenting versions, accepting lifecycle suggestions
+    # The playbook: a vCIO reads their own; owners and viewers read everyone's; the owner sets objectives.
+    VIEW_PLAYBOOK = "playbook.view"
+    VIEW_ALL_PLAYBOOKS = "playbook.view_all"
+    SET_OBJECTIVES = "playbook.objectives"
+    LOG_ESCALATIONS = "playbook.escalations"  # log and edit escalations
     # Roadmaps (reading them needs only VIEW_CLIENTS).
     EDIT_ROADMAPS = "roadmaps.edit"  # initiatives, moving them, lifecycle suggestions
 
@@ -59,17 +64,23 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_MEMBERS,
             Perm.MANAGE_SETTINGS,
             Perm.EDIT_BUDGETS,
+            Perm.VIEW_PLAYBOOK,
+            Perm.VIEW_ALL_PLAYBOOKS,
+            Perm.SET_OBJECTIVES,
+            Perm.LOG_ESCALATIONS,
         }
         | _REVIEW_LEAD
         | {Perm.EDIT_ROADMAPS}
     ),
     Role.VCIO: frozenset(
         _STAFF_READ | {Perm.EDIT_CLIENTS, Perm.ARCHIVE_CLIENTS, Perm.EDIT_ASSETS, Perm.MANAGE_PORTAL,
-                       Perm.EDIT_STANDARDS, Perm.EDIT_ROADMAPS, Perm.EDIT_BUDGETS}
+                       Perm.EDIT_STANDARDS, Perm.EDIT_ROADMAPS, Perm.EDIT_BUDGETS, Perm.VIEW_PLAYBOOK,
+                       Perm.LOG_ESCALATIONS}
         | _REVIEW_LEAD
     ),
-    Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS, Perm.EDIT_STANDARDS} | {Perm.ANSWER_REVIEWS}),
-    Role.VIEWER: frozenset(_STAFF_READ),
+    Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS, Perm.EDIT_STANDARDS, Perm.LOG_ESCALATIONS}
+                        | {Perm.ANSWER_REVIEWS}),
+    Role.VIEWER: frozenset(_STAFF_READ | {Perm.VIEW_PLAYBOOK, Perm.VIEW_ALL_PLAYBOOKS}),
     Role.CLIENT: frozenset({Perm.USE_PORTAL}),
 }
 

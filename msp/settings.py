@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "budgets",
     "meetings",
+    "playbook",
     "portal",
 ]
 

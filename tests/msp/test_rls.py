@@ -29,6 +29,7 @@ from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
 from msp.roles import Role
 from msp.tenancy import TenantMiddleware, TenantTask
+from playbook.models import Escalation, Objective
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
 from tests import factories as f
@@ -70,6 +71,9 @@ def populate(tenant) -> None:
         MeetingAttendee.objects.create(msp=msp, meeting=meeting, contact=tenant.contact)
         ActionItem.objects.create(msp=msp, meeting=meeting, client=client, text="Send the quote")
         Touch.objects.create(msp=msp, client=client, kind="call", by=owner)
+        Objective.objects.create(msp=msp, vcio=owner, year=2027, activity="touches", annual=520)
+        Escalation.objects.create(msp=msp, client=client, vcio=owner, occurred_on=dt.date(2026, 5, 4),
+                                  summary="Server down")
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)

@@ -27,6 +27,7 @@ from clients.models import Asset, BusinessObjective, Client, ClientAccess, Conta
 from meetings.models import Meeting
 from msp.models import Membership, Msp, User
 from msp.roles import Role
+from playbook.models import Escalation, Objective
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import Standard
 
@@ -162,10 +163,13 @@ class TestOneRun:
             meetings = Meeting.objects.count()
             assert meetings == sum(c.cadence.meetings_per_year for c in served) + 4 * len(pairs)
             assert meetings > 0
+            # The playbook: six objectives for each of the two vCIOs; six escalations for one, three for the other.
+            assert Objective.objects.count() == 12
+            assert Escalation.objects.count() == 9
         with scope(msp=msp("other")):
             assert Meeting.objects.count() == 0
         total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
-            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps + meetings
+            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps + meetings + 12 + 9
         assert f"Demo data loaded: {total} records created." in seeded
 
     def test_review_history_shows_scores_trends_and_work_in_progress(self, seeded):

@@ -29,6 +29,7 @@ from msp.models import Membership, Msp, User
 from msp.roles import Role
 from msp.services import msp_create
 from msp.tenancy import history
+from playbook import demo as playbook_demo
 from roadmaps import demo as roadmaps_demo
 from standards.models import Category, Framework, Standard
 from standards.starter import starter_library_load
@@ -71,7 +72,8 @@ USERS = (
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
           "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
-          "lifecycle decisions", "budget versions", "roadmap documents", "meetings")
+          "lifecycle decisions", "budget versions", "roadmap documents", "meetings", "objectives (playbook)",
+          "escalations")
 
 
 class Command(BaseCommand):
@@ -102,6 +104,8 @@ class Command(BaseCommand):
                                                          vcios=vcios, today=today)
                         roadmaps_demo.demo_roadmaps_seed(tally, clients=clients, vcios=vcios, today=today)
                         meetings_demo.demo_meetings_seed(tally, msp=msp)
+                        playbook_demo.demo_playbook_seed(tally, msp=msp, vcios=list(vcios.values()), today=today,
+                                                         actor=owner)
                     else:
                         demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
         self._report(tally)

@@ -1,0 +1,161 @@
+"""Reads of the playbook: a vCIO's year month by month, counted from the product's own records.
+
+Each actual comes from one kind of record, and each record counts once (msp.activities keeps one activity
+per event and subject, so an event saved again is not counted again):
+
+| activity | counted from |
+|---|---|
+| unique client touches | touches logged plus client meetings held (`touch_logged`, `meeting_held` with a client) |
+| escalated issues | escalations logged in the playbook (not archived), by their date |
+| client meetings | client meetings held (`meeting_held` with a client; internal steering is not a client meeting) |
+| technology summaries completed | `summary_completed` |
+| budgets completed | budget versions presented (`budget_presented`) |
+| proposals completed | initiatives proposed to the client (`proposal_sent`) |
+
+The vCIO credited is the person who did it (the activity's actor; for a held meeting, who marked it held,
+or its organizer). Months are the MSP's calendar months in its time zone.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth, TruncMonth
+
+from clients.models import Client
+from msp.models import Activity, Membership, Msp, User
+from msp.roles import Role
+
+from .choices import DEFAULT_OBJECTIVES, PACE_BAND, Pace, PlaybookActivity
+from .models import Escalation, Objective
+
+ACTIVITIES = list(PlaybookActivity)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+# Activity kinds (registered by the apps that record them) behind each playbook activity.
+KINDS: dict[str, tuple[str, ...]] = {
+    PlaybookActivity.TOUCHES: ("touch_logged", "meeting_held"),
+    PlaybookActivity.MEETINGS: ("meeting_held",),
+    PlaybookActivity.SUMMARIES: ("summary_completed",),
+    PlaybookActivity.BUDGETS: ("budget_presented",),
+    PlaybookActivity.PROPOSALS: ("proposal_sent",),
+}
+CLIENT_ONLY = {"meeting_held"}  # steering meetings have no client and are not client meetings
+
+
+@dataclass(frozen=True)
+class ActivityPace:
+    activity: str
+    label: str
+    annual: int
+    weekly: Decimal  # annual / 52, one decimal
+    actual: int
+    expected: Decimal  # the objective prorated to the day, one decimal
+    pace: str
+
+    @property
+    def pace_label(self) -> str:
+        return Pace(self.pace).label
+
+    @property
+    def difference(self) -> Decimal:
+        return Decimal(self.actual) - self.expected
+
+
+@dataclass(frozen=True)
+class PlaybookYear:
+    vcio: User
+    year: int
+    as_of: date
+    months: list[tuple[str, list[int]]]  # ("January", [count of each activity, in ACTIVITIES order]) x 12
+    totals: dict[str, int]
+    paces: list[ActivityPace]
+
+
+def weekly_target(annual: int) -> Decimal:
+    return (Decimal(annual) / 52).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def objectives_for(*, vcio: User, year: int) -> dict[str, int]:
+    """The vCIO's objective for each activity in `year`: the owner's, else the default figure."""
+    saved = dict(Objective.objects.filter(vcio=vcio, year=year).values_list("activity", "annual"))
+    return {a.value: saved.get(a.value, DEFAULT_OBJECTIVES[a]) for a in ACTIVITIES}
+
+
+def year_fraction(year: int, as_of: date) -> Decimal:
+    """How much of `year` has passed by the end of `as_of` (0 before it starts, 1 after it ends)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if as_of < start:
+        return Decimal(0)
+    if as_of >= end:
+        return Decimal(1)
+    return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
+
+
+def pace_of(actual: int, expected: Decimal) -> str:
+    if expected == 0:
+        return Pace.ON_PACE if actual == 0 else Pace.AHEAD
+    if actual >= expected * (1 + PACE_BAND):
+        return Pace.AHEAD
+    if actual < expected * (1 - PACE_BAND):
+        return Pace.BEHIND
+    return Pace.ON_PACE
+
+
+def monthly_counts(*, msp: Msp, year: int, vcios: list[User] | None = None) -> dict[int, dict[str, list[int]]]:
+    """{vcio id: {activity: [12 monthly counts]}} for `year`, in two queries whatever the number of vCIOs."""
+    tz = zoneinfo.ZoneInfo(msp.time_zone)
+    out: dict[int, dict[str, list[int]]] = {}
+
+    def slot(user_id: int, activity: str) -> list[int]:
+        return out.setdefault(user_id, {a.value: [0] * 12 for a in ACTIVITIES})[activity]
+
+    kinds = sorted({k for ks in KINDS.values() for k in ks})
+    start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    acts = Activity.objects.filter(kind__in=kinds, occurred_at__gte=start, occurred_at__lt=end, actor__isnull=False)
+    if vcios is not None:
+        acts = acts.filter(actor__in=vcios)
+    acts = acts.filter(~Q(kind__in=CLIENT_ONLY) | Q(client_id__isnull=False))
+    rows = (acts.annotate(month=ExtractMonth(TruncMonth("occurred_at", tzinfo=tz)))
+            .values("actor_id", "kind", "month").annotate(n=Count("id")).order_by())
+    for row in rows:
+        for activity, ks in KINDS.items():
+            if row["kind"] in ks:
+                slot(row["actor_id"], activity)[row["month"] - 1] += row["n"]
+    escalations = Escalation.objects.filter(archived_at__isnull=True, occurred_on__year=year)
+    if vcios is not None:
+        escalations = escalations.filter(vcio__in=vcios)
+    for row in (escalations.annotate(month=ExtractMonth("occurred_on")).values("vcio_id", "month")
+                .annotate(n=Count("id")).order_by()):
+        slot(row["vcio_id"], PlaybookActivity.ESCALATIONS)[row["month"] - 1] += row["n"]
+    return out
+
+
+def playbook_year(*, msp: Msp, vcio: User, year: int, as_of: date) -> PlaybookYear:
+    """The vCIO's year: a row a month, totals, and pace against each objective prorated to `as_of`."""
+    counts = monthly_counts(msp=msp, year=year, vcios=[vcio]).get(vcio.pk, {a.value: [0] * 12 for a in ACTIVITIES})
+    months = [(MONTHS[m], [counts[a.value][m] for a in ACTIVITIES]) for m in range(12)]
+    totals = {a.value: sum(counts[a.value]) for a in ACTIVITIES}
+    fraction = year_fraction(year, as_of)
+    objectives = objectives_for(vcio=vcio, year=year)
+    paces = []
+    for a in ACTIVITIES:
+        expected = (objectives[a.value] * fraction).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        paces.append(ActivityPace(activity=a.value, label=a.label, annual=objectives[a.value],
+                                  weekly=weekly_target(objectives[a.value]), actual=totals[a.value],
+                                  expected=expected, pace=pace_of(totals[a.value], expected)))
+    return PlaybookYear(vcio=vcio, year=year, as_of=as_of, months=months, totals=totals, paces=paces)
+
+
+def playbook_vcios(*, msp: Msp) -> QuerySet[User]:
+    """The people with a playbook, by name: the MSP's active vCIOs, and owners who are a client's vCIO."""
+    members = Membership.objects.filter(msp=msp, removed_at__isnull=True, user__is_active=True)
+    vcios = set(members.filter(role=Role.VCIO).values_list("user_id", flat=True))
+    owners = set(members.filter(role=Role.OWNER).values_list("user_id", flat=True))
+    running = set(Client.objects.filter(vcio_id__in=owners, archived_at__isnull=True).values_list("vcio_id", flat=True))
+    return User.objects.filter(pk__in=vcios | running).order_by("full_name", "email")
