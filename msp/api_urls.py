@@ -5,6 +5,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
+from meetings.api import register as register_meetings
 from roadmaps.api import register as register_roadmaps
 from roadmaps.api_roadmap import register as register_roadmap_plan
 from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
@@ -33,6 +34,7 @@ register_standards(router)
 register_alignment(router)
 register_roadmaps(router)
 register_budgets(router)
+register_meetings(router)
 register_roadmap_plan(router)  # jobs
 
 # The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).

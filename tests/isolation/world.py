@@ -31,7 +31,7 @@ from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.documents import sha256_hex
 from clients.models import Document
-from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
+from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireAnswer, QuestionnaireStatement, Touch
 from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
@@ -274,6 +274,9 @@ def build_victim_rows(world: World) -> None:
                                                 owner=vcio, due_on=q1)
         touch = Touch.objects.create(msp=msp, client=client, kind="call", by=vcio, contact=t.contact,
                                      note="Alpha touch note")
+        statement = QuestionnaireStatement.objects.create(msp=msp, text="Alpha statement", service="Alpha service")
+        answer_q = QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True,
+                                                      answered_by=vcio)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -294,7 +297,8 @@ def build_victim_rows(world: World) -> None:
         "budgets.BudgetLine": line, "budgets.BudgetVersion": version, "msp.User": vcio, "msp.Msp": msp,
         "budgets.BudgetLine:free": free_line, "standards.Category:empty": empty_category,
         "meetings.Meeting": meeting, "meetings.MeetingAttendee": attendee, "meetings.ActionItem": action_item,
-        "meetings.Touch": touch,
+        "meetings.Touch": touch, "meetings.QuestionnaireStatement": statement,
+        "meetings.QuestionnaireAnswer": answer_q,
     }
 
 
