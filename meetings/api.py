@@ -80,8 +80,6 @@ class MeetingSerializer(serializers.ModelSerializer):
         if instance is not None:
             if "client" in attrs and (attrs["client"].pk if attrs["client"] else None) != instance.client_id:
                 raise serializers.ValidationError({"client": "A meeting cannot move to another client."})
-            if "kind" in attrs and attrs["kind"] != instance.kind:
-                raise serializers.ValidationError({"kind": "A meeting's kind does not change; plan a new one."})
         client = attrs.get("client") if instance is None else instance.client
         foreign = [c for c in attrs.get("attendees") or [] if client is None or c.client_id != client.pk]
         if foreign:
@@ -173,7 +171,6 @@ class MeetingViewSet(RecordViewSet):
 
     def update_record(self, obj: Meeting, data: dict, *, expected_version: int) -> Meeting:
         data.pop("client", None)
-        data.pop("kind", None)
         attendees = data.pop("attendees", None)
         starts_at = data.pop("starts_at", None)
         if starts_at is not None and starts_at != obj.starts_at:
