@@ -42,4 +42,6 @@ class AssetStatus(models.TextChoices):
 class DocumentKind(models.TextChoices):
     ALIGNMENT_REPORT = "alignment_report", "Alignment report"
     ROADMAP = "roadmap", "Roadmap and budget"
+    QBR_REPORT = "qbr_report", "Business review report"
+    QBR_DECK = "qbr_deck", "Business review deck (PowerPoint)"
     OTHER = "other", "Other"

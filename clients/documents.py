@@ -73,9 +73,9 @@ def document_create(*, client: Client, kind: str, title: str, content: bytes,
     doc = Document(msp_id=locked.msp_id, client=locked, kind=kind, title=title, edition=last + 1,
                    content_type=content_type, size=len(content), checksum=sha256_hex(content),
                    source_id=source_id, created_by=actor)
-    # The path comes from the model's upload_to (documents/<msp>/<client>/<id>.pdf); the name given
-    # here is ignored by it.
-    doc.file.save(f"{doc.pk}.pdf", ContentFile(content), save=False)
+    # The path comes from the model's upload_to (documents/<msp>/<client>/<id>.<extension>); the name
+    # given here is ignored by it.
+    doc.file.save(str(doc.pk), ContentFile(content), save=False)
     try:
         with history(actor):
             doc.full_clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from decimal import Decimal
 
 import pghistory
@@ -272,7 +273,9 @@ class ClientAccess(TenantModel):
 
 
 def document_path(instance, filename: str) -> str:
-    return f"documents/{instance.msp_id}/{instance.client_id}/{instance.pk}.pdf"
+    """documents/<msp>/<client>/<id>.<extension of its content type> (.pdf, .pptx); the given name is ignored."""
+    extension = mimetypes.guess_extension((instance.content_type or "").split(";")[0].strip()) or ".bin"
+    return f"documents/{instance.msp_id}/{instance.client_id}/{instance.pk}{extension}"
 
 
 @pghistory.track()

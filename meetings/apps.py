@@ -12,3 +12,6 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         register_activity_kinds(self.label, MeetingActivity)
+        # The QBR PDF and deck plug into the client-document pipeline, which finds them by kind.
+        # The module registers itself when imported; ready() runs once every model is loaded.
+        from . import reports  # noqa: F401

@@ -7,9 +7,10 @@ importing meetings.tasks (which imports the scheduler); meetings.tasks names it 
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from msp.tenancy import TenantTask, delay_on_commit
+from msp.tenancy import TenantTask
 
 from .choices import MeetingStatus
 from .ics import CANCEL, REQUEST, Recipient, invitation_email
@@ -58,5 +59,17 @@ def send_meeting_invitations(self, *, msp_id: str, meeting_id: str) -> int:
 
 
 def invitations_queue(meeting: Meeting) -> None:
-    """Send the meeting's invitations once the current transaction commits."""
-    delay_on_commit(send_meeting_invitations, msp_id=str(meeting.msp_id), meeting_id=str(meeting.pk))
+    """Send the meeting's invitations once the current transaction commits: once per transaction, however
+    many changes it made (the task sends the meeting as it is then)."""
+    meeting_id, msp_id = str(meeting.pk), str(meeting.msp_id)
+    connection = transaction.get_connection()
+    if any(getattr(callback, "meeting_invitation", None) == meeting_id and not callback.ran
+           for _sids, callback, _robust in connection.run_on_commit):
+        return  # already queued in this transaction (a rolled-back savepoint takes its callbacks along)
+
+    def send() -> None:
+        send.ran = True
+        send_meeting_invitations.delay(msp_id=msp_id, meeting_id=meeting_id)
+
+    send.meeting_invitation, send.ran = meeting_id, False
+    transaction.on_commit(send)

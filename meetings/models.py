@@ -62,6 +62,8 @@ class Meeting(TenantModel, VersionedModel):
     held_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="When the reminder before the meeting went out (sent once).")
 
     class Meta:
         ordering = ["starts_at"]
@@ -190,3 +192,65 @@ class Touch(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.client_id} at {self.at:%Y-%m-%d}"
+
+
+@pghistory.track()
+class QuestionnaireStatement(TenantModel, VersionedModel):
+    """One "select all that apply" statement of the MSP's pre-meeting questionnaire, tied to one of its
+    services. Most are phrased as a good state ("We test restoring our backups"), so leaving one unticked
+    shows a gap; `describes_problem` marks one phrased as a problem ("Staff complain about slow laptops"),
+    which is a gap when ticked. Every client of the MSP answers the same list (MSP-wide, readable in the
+    portal)."""
+
+    client_path = None  # the MSP's list, no client's
+    portal_readable = True  # every client's decision maker answers the same statements (msp.confinement)
+
+    text = models.CharField(max_length=300)
+    service = models.CharField(max_length=120, help_text="The MSP's service it speaks to, e.g. “Backup and "
+                                                         "recovery”.")
+    describes_problem = models.BooleanField(
+        default=False, help_text="Phrased as a problem: ticking it shows a gap (otherwise leaving it unticked does).")
+    position = models.PositiveSmallIntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [models.Index(fields=["msp", "position"])]
+        constraints = [
+            models.UniqueConstraint(fields=["msp", "text"], condition=Q(archived_at__isnull=True),
+                                    name="questionnaire_statement_unique_text",
+                                    violation_error_message="The questionnaire already has this statement."),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@pghistory.track()
+class QuestionnaireAnswer(TenantModel):
+    """A client's answer to one statement before one meeting: ticked (`selected`) or not. A meeting whose
+    questionnaire was answered has one row for every statement shown at the time."""
+
+    client_path = "meeting__client"  # how a portal request is confined to its client (msp.confinement)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questionnaire_answers")
+    statement = models.ForeignKey(QuestionnaireStatement, on_delete=models.PROTECT, related_name="answers")
+    selected = models.BooleanField(default=False)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", help_text="Who recorded it: the decision maker or a staff "
+                                                                "member.")
+
+    class Meta:
+        ordering = ["statement__position", "created_at"]
+        triggers = [same_tenant_link(meeting=Meeting, statement=QuestionnaireStatement)]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "statement"], name="questionnaire_answer_once",
+                                    violation_error_message="This statement is already answered for the meeting."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} at {self.meeting_id}: {'yes' if self.selected else 'no'}"
+
+    @property
+    def is_gap(self) -> bool:
+        return self.selected == self.statement.describes_problem

@@ -20,7 +20,7 @@ from msp.records import record_create, record_update
 from msp.tenancy import check_version, history
 
 from .choices import DEFAULT_DURATION, ActionItemSource, ActionItemStatus, MeetingActivity, MeetingKind, MeetingStatus
-from .invitations import invitations_queue
+from .invitations import invitations_queue, meeting_recipients
 from .models import ActionItem, Meeting, MeetingAttendee, Touch
 
 # Fields whose change the invited must hear about (a new SEQUENCE and an update).
@@ -99,6 +99,7 @@ def meeting_move(*, meeting: Meeting, actor: User | None, starts_at: datetime, d
         meeting.duration_minutes = duration_minutes
     meeting.status = MeetingStatus.PLANNED
     meeting.sequence += 1
+    meeting.reminded_at = None  # remind again before the new time
     _save(meeting, actor)
     invitations_queue(meeting)
     return meeting
@@ -168,6 +169,53 @@ def meeting_attendee_add(*, meeting: Meeting, contact: Contact, actor: User | No
     if send_invitations and meeting.status == MeetingStatus.PLANNED:
         invitations_queue(meeting)
     return attendee
+
+
+@transaction.atomic
+def meeting_attendees_set(*, meeting: Meeting, contacts: list[Contact] | tuple, actor: User | None,
+                          send_invitations: bool = True) -> list[MeetingAttendee]:
+    """Invite exactly `contacts` (contacts of the meeting's client): new ones are added, the others taken
+    off. Once invitations went out, a change raises the SEQUENCE and sends the update."""
+    if meeting.status not in OPEN_STATUSES:
+        raise ValidationError({"attendees": f"A {meeting.get_status_display().lower()} meeting's attendees are "
+                                            "final."})
+    wanted = {c.pk: c for c in contacts}
+    current = {a.contact_id: a for a in MeetingAttendee.objects.filter(meeting=meeting)}
+    removed = [a for contact_id, a in current.items() if contact_id not in wanted]
+    added = [c for pk, c in wanted.items() if pk not in current]
+    for contact in added:
+        meeting_attendee_add(meeting=meeting, contact=contact, actor=actor, send_invitations=False)
+    with history(actor):
+        for attendee in removed:
+            attendee.delete()
+    if added or removed:
+        locked = Meeting._base_manager.select_for_update().get(pk=meeting.pk)
+        if locked.invited_at is not None:
+            locked.sequence += 1
+        _save(locked, actor)
+        meeting.refresh_from_db()
+        if send_invitations and locked.invited_at is not None and locked.status == MeetingStatus.PLANNED:
+            invitations_queue(locked)
+    return list(MeetingAttendee.objects.filter(meeting=meeting).select_related("contact"))
+
+
+@transaction.atomic
+def meeting_invite(*, meeting: Meeting, actor: User | None) -> Meeting:
+    """Send the invitation (with the agenda) to everyone invited now; again after a change, as an update."""
+    meeting = Meeting._base_manager.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(f"A {meeting.get_status_display().lower()} meeting cannot be sent; move it to a new "
+                              "time first." if meeting.status == MeetingStatus.MISSED else
+                              f"A {meeting.get_status_display().lower()} meeting cannot be sent.")
+    if meeting.client_id is not None and not any(
+            a.contact.email and a.contact.archived_at is None
+            for a in meeting.attendees.select_related("contact")):
+        raise ValidationError("Invite at least one contact with an email address first.")
+    if not meeting_recipients(meeting):
+        raise ValidationError("Nobody to send it to: nobody invited has an email address.")
+    _save(meeting, actor)
+    invitations_queue(meeting)
+    return meeting
 
 
 # --- action items and touches -----------------------------------------------------------------------

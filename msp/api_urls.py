@@ -6,6 +6,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
+from meetings.api import register as register_meetings
 from playbook.api import PlaybookActivitiesView
 from playbook.api import register as register_playbook
 from roadmaps.api import register as register_roadmaps
@@ -36,6 +37,7 @@ register_standards(router)
 register_alignment(router)
 register_roadmaps(router)
 register_budgets(router)
+register_meetings(router)
 register_roadmap_plan(router)  # jobs
 register_playbook(router)
 

@@ -143,6 +143,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.schedule_meetings_all",
         "schedule": crontab(hour=2, minute=30),  # UTC: before the working day in the Americas and Europe
     },
+    "meetings-reminders-hourly": {
+        "task": "meetings.tasks.send_reminders_all",
+        "schedule": crontab(minute=15),  # each meeting is reminded once, two days ahead
+    },
+    "meetings-overdue-digest-daily": {
+        "task": "meetings.tasks.overdue_digest_all",
+        "schedule": crontab(hour=11, minute=0),  # UTC: the morning in the Americas, the afternoon in Europe
+    },
 }
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

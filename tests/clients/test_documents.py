@@ -46,6 +46,16 @@ def make(tenant, client=None, *, kind="alignment_report", content=PDF, title="Al
 # --- services -----------------------------------------------------------------------------------------
 
 
+def test_a_deck_is_stored_and_named_as_a_deck(tenant):
+    pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    with scope(msp=tenant.msp):
+        doc = documents.document_create(client=tenant.clients[0], kind="qbr_deck", title="QBR deck",
+                                        content=b"PK\x03\x04deck", content_type=pptx,
+                                        actor=tenant.users[Role.OWNER])
+        assert doc.file.name == f"documents/{tenant.msp.pk}/{tenant.clients[0].pk}/{doc.pk}.pptx"
+        assert documents.document_filename(doc) == "Alpha-Dental-qbr-deck-e1.pptx"
+
+
 def test_editions_increment_per_client_and_kind_with_exact_checksums(tenant):
     first = make(tenant, content=b"abc")
     second = make(tenant, content=PDF)

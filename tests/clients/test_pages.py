@@ -410,5 +410,7 @@ def test_list_and_detail_queries_do_not_grow_with_rows(tenant, login, django_ass
     # release); in production it is one statement, the set_config, between BEGIN and COMMIT.
     with django_assert_max_num_queries(16):
         assert len(c.get("/clients/").context["clients"]) == 32
-    with django_assert_max_num_queries(18):
+    # The meetings section (meetings.templatetags.meetings) reads a fixed four: upcoming, missed and held
+    # meetings, open action items.
+    with django_assert_max_num_queries(19):
         assert len(c.get(f"/clients/{client.pk}/").context["assets"]) == 31

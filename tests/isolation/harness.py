@@ -52,6 +52,9 @@ STATE_BOUND = {
     "standard-category-restore": "restores an archived category; the victim's category is live",
     "framework-restore": "restores an archived framework; the victim's framework is live",
     "standard-reactivate": "reactivates a retired standard; the victim's standard is active",
+    "meeting_held": "only a meeting that has started can be marked held; the victim's meeting is next week, so "
+                    "it can still be moved, sent and cancelled",
+    "meeting-held": "only a meeting that has started can be marked held; the victim's meeting is next week",
 }
 
 

@@ -31,7 +31,7 @@ from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.documents import sha256_hex
 from clients.models import Document
-from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
+from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireAnswer, QuestionnaireStatement, Touch
 from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
@@ -67,6 +67,9 @@ EXEMPT_COLUMNS = {
     "alignment.EvidenceEvent.content_type": "history copy of the photo's media type",
     "msp.Job.kind": "selects the code that reads the job's result (a registry key, not text)",
     "msp.JobEvent.kind": "history copy of the job's registry key",
+    "meetings.Meeting.time_zone": "an IANA zone name every page and invitation converts the meeting's times "
+                                  "with (the same names in every tenant)",
+    "meetings.MeetingEvent.time_zone": "history copy of the meeting's zone name",
 }
 
 TEXT_TYPES = (models.CharField, models.TextField, models.JSONField, ArrayField)
@@ -278,6 +281,9 @@ def build_victim_rows(world: World) -> None:
         objective = Objective.objects.create(msp=msp, vcio=vcio, year=2027, activity="touches", annual=480)
         escalation = Escalation.objects.create(msp=msp, client=client, vcio=vcio, occurred_on=dt.date(2026, 5, 4),
                                                summary="Alpha server down")
+        statement = QuestionnaireStatement.objects.create(msp=msp, text="Alpha statement", service="Alpha service")
+        answer_q = QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True,
+                                                      answered_by=vcio)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -299,6 +305,8 @@ def build_victim_rows(world: World) -> None:
         "budgets.BudgetLine:free": free_line, "standards.Category:empty": empty_category,
         "meetings.Meeting": meeting, "meetings.MeetingAttendee": attendee, "meetings.ActionItem": action_item,
         "meetings.Touch": touch, "playbook.Objective": objective, "playbook.Escalation": escalation,
+        "meetings.QuestionnaireStatement": statement,
+        "meetings.QuestionnaireAnswer": answer_q,
     }
 
 

@@ -23,7 +23,7 @@ from django_scopes import scopes_disabled
 from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.models import Client, Document
-from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
+from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireAnswer, QuestionnaireStatement, Touch
 from msp.celery import app as celery_app
 from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
@@ -74,6 +74,8 @@ def populate(tenant) -> None:
         Objective.objects.create(msp=msp, vcio=owner, year=2027, activity="touches", annual=520)
         Escalation.objects.create(msp=msp, client=client, vcio=owner, occurred_on=dt.date(2026, 5, 4),
                                   summary="Server down")
+        statement = QuestionnaireStatement.objects.create(msp=msp, text="We test our backups", service="Backup")
+        QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True)
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)
