@@ -1,10 +1,12 @@
 """The /api/v1/ router: every app registers its viewsets here."""
 
+from django.urls import path
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
+from meetings.views_feeds import ClientCalendarView
 from roadmaps.api import register as register_roadmaps
 from roadmaps.api_roadmap import register as register_roadmap_plan
 from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
@@ -36,4 +38,7 @@ register_budgets(router)
 register_roadmap_plan(router)  # jobs
 
 # The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).
-urlpatterns = router.urls + roadmap_plan_urls
+urlpatterns = router.urls + roadmap_plan_urls + [
+    # A client's meetings as an iCalendar feed (meetings/views_feeds.py).
+    path("clients/<uuid:client_id>/calendar.ics", ClientCalendarView.as_view(), name="client-calendar"),
+]

@@ -23,7 +23,7 @@ from django_scopes import scopes_disabled
 from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.models import Client, Document
-from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
+from meetings.models import ActionItem, CalendarFeed, Meeting, MeetingAttendee, Touch
 from msp.celery import app as celery_app
 from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
@@ -70,6 +70,7 @@ def populate(tenant) -> None:
         MeetingAttendee.objects.create(msp=msp, meeting=meeting, contact=tenant.contact)
         ActionItem.objects.create(msp=msp, meeting=meeting, client=client, text="Send the quote")
         Touch.objects.create(msp=msp, client=client, kind="call", by=owner)
+        CalendarFeed.objects.create(msp=msp, user=owner, prefix="abcdefgh", key_hash=f"{msp.slug:0<64}"[:64])
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)
