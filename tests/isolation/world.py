@@ -31,6 +31,7 @@ from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.documents import sha256_hex
 from clients.models import Document
+from meetings.feeds import calendar_feed_create
 from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
 from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
 from msp.roles import Role
@@ -64,6 +65,7 @@ EXEMPT_COLUMNS = {
     "clients.DocumentEvent.content_type": "history copy of the download's media type",
     "alignment.Evidence.content_type": "sent as the photo's Content-Type header",
     "alignment.EvidenceEvent.content_type": "history copy of the photo's media type",
+    "meetings.CalendarFeed.key_hash": "a SHA-256 digest of the calendar address's key, never shown",
     "msp.Job.kind": "selects the code that reads the job's result (a registry key, not text)",
     "msp.JobEvent.kind": "history copy of the job's registry key",
 }
@@ -274,6 +276,7 @@ def build_victim_rows(world: World) -> None:
                                                 owner=vcio, due_on=q1)
         touch = Touch.objects.create(msp=msp, client=client, kind="call", by=vcio, contact=t.contact,
                                      note="Alpha touch note")
+        calendar_feed, world.calendar_key = calendar_feed_create(msp=msp, user=owner, actor=owner)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -294,7 +297,7 @@ def build_victim_rows(world: World) -> None:
         "budgets.BudgetLine": line, "budgets.BudgetVersion": version, "msp.User": vcio, "msp.Msp": msp,
         "budgets.BudgetLine:free": free_line, "standards.Category:empty": empty_category,
         "meetings.Meeting": meeting, "meetings.MeetingAttendee": attendee, "meetings.ActionItem": action_item,
-        "meetings.Touch": touch,
+        "meetings.Touch": touch, "meetings.CalendarFeed": calendar_feed,
     }
 
 
