@@ -46,7 +46,7 @@ def meetings(tenant):
         return Meeting.objects.create(**fields)
 
     with scopes_disabled():
-        made = {
+        return {
             "past": make(starts_at=now - timedelta(days=40), status="held", held_at=now - timedelta(days=40),
                          agenda="1. Goals"),
             "coming": make(starts_at=now + timedelta(days=9), agenda="1. Your business goals\n2. Budget",
@@ -58,7 +58,6 @@ def meetings(tenant):
             "other": make(client=other, organizer=owner, title="Logistics check-in", kind="check_in",
                           starts_at=now + timedelta(days=3)),
         }
-    return made
 
 
 def test_client_feed_over_the_api_with_a_token(tenant, meetings):
@@ -82,7 +81,8 @@ def test_client_feed_over_the_api_with_a_token(tenant, meetings):
     assert coming["DTSTART"].params["TZID"] == "America/Chicago"
     assert coming["DTSTART"].dt == meetings["coming"].starts_at.replace(microsecond=0)
     for event in events(cal):
-        assert "ATTENDEE" not in event and "ORGANIZER" not in event
+        assert "ATTENDEE" not in event
+        assert "ORGANIZER" not in event
     assert b"RSVP" not in response.content
     assert len(cal.walk("VTIMEZONE")) == 1
     # The UIDs stay the same on the next fetch.
@@ -112,7 +112,8 @@ def test_private_address_created_on_the_page_serves_the_persons_meetings(tenant,
     assert url.endswith(".ics")
     with scopes_disabled():
         feed = CalendarFeed.objects.get(user=vcio)
-    assert feed.revoked_at is None and feed.last_used_at is None
+    assert feed.revoked_at is None
+    assert feed.last_used_at is None
     assert feed.key_hash not in response.content.decode()
 
     anonymous = HttpClient()
@@ -121,7 +122,8 @@ def test_private_address_created_on_the_page_serves_the_persons_meetings(tenant,
     cal = parse(fetched)
     assert uids(cal) == [meetings["past"].uid, meetings["coming"].uid, meetings["steering"].uid]
     assert str(cal["X-WR-CALNAME"]) == f"{vcio.display_name}: meetings (Alpha)"
-    assert b"RSVP" not in fetched.content and b"ATTENDEE" not in fetched.content
+    assert b"RSVP" not in fetched.content
+    assert b"ATTENDEE" not in fetched.content
     with scopes_disabled():
         feed.refresh_from_db()
     assert feed.last_used_at is not None
@@ -149,7 +151,7 @@ def test_a_new_address_replaces_the_old_and_revoking_stops_it(tenant, meetings, 
     assert anonymous.get(f"/calendar/{new_key}.ics").status_code == 200
 
     response = login(vcio).post(f"/account/calendar/{second.pk}/revoke/")
-    assert response.status_code == 302 and response["Location"] == "/account/calendar/"
+    assert (response.status_code, response["Location"]) == (302, "/account/calendar/")
     assert anonymous.get(f"/calendar/{new_key}.ics").status_code == 404
     with scopes_disabled():
         second.refresh_from_db()

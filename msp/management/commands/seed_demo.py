@@ -71,7 +71,8 @@ USERS = (
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
           "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
-          "lifecycle decisions", "budget versions", "roadmap documents", "meetings")
+          "lifecycle decisions", "budget versions", "roadmap documents", "past meetings", "action items",
+          "touches", "meetings")
 
 
 class Command(BaseCommand):
