@@ -191,9 +191,11 @@ def format_score(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def reviews_awaiting_recommendations(*, vcio: User | None = None, limit: int = 10) -> list[Review]:
+def reviews_awaiting_recommendations(*, vcio: User | None = None, tam: User | None = None,
+                                     limit: int = 10) -> list[Review]:
     """Completed reviews with findings but no recommendation made from them yet, oldest first: the vCIO's
-    next piece of work after a TAM finishes on site. `vcio` keeps the reviews of that vCIO's clients.
+    next piece of work after a TAM finishes on site. `vcio` keeps the reviews of that vCIO's clients,
+    `tam` those that TAM carried out.
     Each carries `findings` (the count of standards not met)."""
     misaligned = Answer.objects.filter(review=OuterRef("pk"), response=Response.MISALIGNED)
     findings = (misaligned.order_by().values("review").annotate(n=Count("pk")).values("n"))
@@ -204,4 +206,6 @@ def reviews_awaiting_recommendations(*, vcio: User | None = None, limit: int = 1
           .select_related("client", "tam").order_by("completed_at"))
     if vcio is not None:
         qs = qs.filter(client__vcio=vcio)
+    if tam is not None:
+        qs = qs.filter(tam=tam)
     return list(qs[:limit])

@@ -254,3 +254,34 @@ class QuestionnaireAnswer(TenantModel):
     @property
     def is_gap(self) -> bool:
         return self.selected == self.statement.describes_problem
+@pghistory.track(exclude=["key_hash", "last_used_at"])
+class CalendarFeed(TenantModel):
+    """A staff member's private calendar subscription: a secret address with all their meetings, for
+    Outlook or Google. Only the secret's SHA-256 digest is kept; revoking it stops the address for good.
+
+    The address is a read-only calendar and nothing more: it never signs anyone in (meetings/feeds.py).
+    """
+
+    client_path = None  # a staff member's own: no portal user sees any
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(max_length=12, help_text="First characters of the secret, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="When a calendar last fetched it.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["msp", "user"])]
+        constraints = [
+            models.UniqueConstraint(fields=["msp", "user"], condition=Q(revoked_at__isnull=True),
+                                    name="calendar_feed_one_live_per_user",
+                                    violation_error_message="This person already has a live calendar address."),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.prefix}… of {self.user_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.models import Client
@@ -43,7 +44,8 @@ def client_touches_in_month(*, client: Client, year: int, month: int) -> int:
     zone = ZoneInfo(client.msp.time_zone)
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    touches = Touch.objects.filter(client=client, at__gte=start, at__lt=end).count()
-    held = Meeting.objects.filter(client=client, status=MeetingStatus.HELD, starts_at__gte=start,
-                                  starts_at__lt=end).count()
-    return touches + held
+    held = (Meeting.objects.filter(client=client, status=MeetingStatus.HELD, starts_at__gte=start, starts_at__lt=end)
+            .order_by().values("client").annotate(n=Count("pk")).values("n"))
+    # One statement: the touches counted, the meetings held as a subquery.
+    return Touch.objects.filter(client=client, at__gte=start, at__lt=end).aggregate(
+        n=Count("pk") + Coalesce(Subquery(held, output_field=IntegerField()), 0))["n"]

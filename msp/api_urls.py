@@ -7,6 +7,7 @@ from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
 from meetings.api import register as register_meetings
+from meetings.views_feeds import ClientCalendarView
 from playbook.api import PlaybookActivitiesView
 from playbook.api import register as register_playbook
 from roadmaps.api import register as register_roadmaps
@@ -44,4 +45,6 @@ register_playbook(router)
 # The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).
 urlpatterns = router.urls + roadmap_plan_urls + [
     path("playbook/activities/", PlaybookActivitiesView.as_view(), name="playbook-activities"),
+    # A client's meetings as an iCalendar feed (meetings/views_feeds.py).
+    path("clients/<uuid:client_id>/calendar.ics", ClientCalendarView.as_view(), name="client-calendar"),
 ]

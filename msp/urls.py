@@ -3,6 +3,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from meetings import views_feeds, views_home
+
 from . import views
 
 urlpatterns = [
@@ -21,7 +23,12 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("account/api-tokens/", views.api_token_list, name="api_token_list"),
     path("account/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("account/calendar/", views_feeds.calendar_feed_page, name="calendar_feed_page"),
+    path("account/calendar/<uuid:calendar_feed_id>/revoke/", views_feeds.calendar_feed_revoke,
+         name="calendar_feed_revoke"),
+    path("calendar/<str:key>.ics", views_feeds.calendar_feed, name="calendar_feed"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
+    path("clients/<uuid:client_id>/touches/log/", views_home.touch_log_view, name="touch_log"),
     path("clients/", include("clients.urls")),
     path("portal/", include("portal.urls")),
     path("standards/", include("standards.urls")),

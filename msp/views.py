@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from clients.services import portal_access_accept, portal_invitation_from_token
+from meetings.views_home import vcio_home_page
 
 from . import services
 from .activities import notification_mark_read
@@ -40,7 +41,9 @@ def home(request):
         return redirect("workspace_create")
     if request.role == Role.CLIENT:
         return redirect("portal_home")
-    return redirect("client_list")
+    if request.role in (Role.VCIO, Role.TAM):
+        return vcio_home_page(request)  # the work waiting for them (meetings/views_home.py)
+    return redirect("client_list")  # owners and viewers: until their scorecard exists
 
 
 @signed_in

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.utils import timezone
 
 from budgets import selectors as budget_selectors
 from budgets.models import BudgetLine
 from budgets.selectors import InitiativePrice
 from clients.documents import published_documents
 from clients.models import Client, Document
+from meetings.choices import MeetingStatus
+from meetings.models import Meeting
 from msp.confinement import bound_client_id
 from msp.quarters import Quarter
 from msp.tenancy import get_in_scope
@@ -29,6 +32,8 @@ from roadmaps.selectors import client_initiatives
 
 # How many earlier decisions the portal shows.
 DECISIONS_SHOWN = 10
+# How many of the coming meetings the portal lists.
+MEETINGS_SHOWN = 6
 NOT_SCHEDULED = "Not scheduled yet"
 
 
@@ -135,3 +140,21 @@ def portal_budget_line(*, client: Client, line_id: uuid.UUID) -> BudgetLine:
     """A live budget line of the client, for deciding it; 404 for anything else."""
     client = _bound(client)
     return get_in_scope(BudgetLine.objects.filter(client=client, archived_at__isnull=True), pk=line_id)
+
+
+def _upcoming_meetings(client: Client) -> QuerySet[Meeting]:
+    """Planned meetings of the client that have not ended (one in progress still shows), soonest first."""
+    ends = ExpressionWrapper(F("starts_at") + F("duration_minutes") * Value(timedelta(minutes=1)),
+                             output_field=DateTimeField())
+    return (Meeting.objects.filter(client=client, status=MeetingStatus.PLANNED)
+            .annotate(ends=ends).filter(ends__gt=timezone.now()).order_by("starts_at"))
+
+
+def portal_meetings(*, client: Client) -> list[Meeting]:
+    """The client's next planned meetings, each with its agenda."""
+    return list(_upcoming_meetings(_bound(client))[:MEETINGS_SHOWN])
+
+
+def portal_meeting(*, client: Client, meeting_id: uuid.UUID) -> Meeting:
+    """One coming meeting of the client, for adding it to a calendar; 404 for anything else."""
+    return get_in_scope(_upcoming_meetings(_bound(client)), pk=meeting_id)

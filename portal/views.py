@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from budgets.services import budget_line_decide
 from clients.models import Client
 from clients.views_documents import document_response
+from meetings.feeds import meeting_ics
 from msp.activities import notification_create
 from msp.permissions import declare_permission
 from msp.roles import Perm
@@ -59,7 +61,21 @@ def portal_home(request):
         "line_proposals": selectors.portal_line_proposals(client=client),
         "decided": selectors.portal_decisions(client=client),
         "line_decisions": selectors.portal_line_decisions(client=client),
+        "meetings": selectors.portal_meetings(client=client),
     })
+
+
+@portal_view
+@require_GET
+def portal_meeting_ics(request, meeting_id):
+    """One coming meeting as an .ics file to add to the decision maker's calendar. It carries the
+    invitation's UID, so a calendar that already has the invitation updates that event instead of adding
+    a second one."""
+    meeting = selectors.portal_meeting(client=request.portal_client, meeting_id=meeting_id)
+    response = HttpResponse(meeting_ics(meeting=meeting), content_type="text/calendar; charset=utf-8")
+    day = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone)).date()
+    response["Content-Disposition"] = f'attachment; filename="meeting-{day:%Y-%m-%d}.ics"'
+    return response
 
 
 @portal_view

@@ -308,12 +308,15 @@ def recommendations_off_roadmap(*, client: Client) -> list[Recommendation]:
     return [r for r in recs if r.pk not in taken]
 
 
-def proposals_awaiting_client(*, vcio: User | None = None, limit: int = 10) -> list[Initiative]:
+def proposals_awaiting_client(*, vcio: User | None = None, tam: User | None = None,
+                              limit: int = 10) -> list[Initiative]:
     """Initiatives proposed to a client and not yet approved or declined, longest waiting first.
-    `vcio` keeps the proposals of that vCIO's clients."""
+    `vcio` keeps the proposals of that vCIO's clients, `tam` those of that TAM's clients."""
     qs = (Initiative.objects.filter(status=InitiativeStatus.PROPOSED, archived_at__isnull=True,
                                     client__archived_at__isnull=True)
           .select_related("client").order_by("updated_at", "title"))
     if vcio is not None:
         qs = qs.filter(client__vcio=vcio)
+    if tam is not None:
+        qs = qs.filter(client__tam=tam)
     return list(qs[:limit])

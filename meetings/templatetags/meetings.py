@@ -32,16 +32,24 @@ def client_meetings(context, client):
     request = context.get("request")
     zone = zoneinfo.ZoneInfo(client.msp.time_zone)
     now = timezone.now()
-    upcoming = list(Meeting.objects.filter(client=client, status=MeetingStatus.PLANNED, starts_at__gte=now)
-                    .order_by("starts_at")[:UPCOMING])
-    held = list(Meeting.objects.filter(client=client, status=MeetingStatus.HELD).order_by("-starts_at")[:RECENT])
+    # One statement for the three short lists: coming up, missed and last held.
+    mine = Meeting.objects.filter(client=client)
+    rows = list(mine.filter(status=MeetingStatus.PLANNED, starts_at__gte=now).order_by("starts_at")[:UPCOMING]
+                .union(meetings_missed(client=client).select_related(None)[:RECENT],
+                       mine.filter(status=MeetingStatus.HELD).order_by("-starts_at")[:RECENT], all=True))
+    upcoming = sorted((m for m in rows if m.status == MeetingStatus.PLANNED and m.starts_at >= now),
+                      key=lambda m: m.starts_at)
+    missed = sorted((m for m in rows if m.status == MeetingStatus.MISSED
+                     or (m.status == MeetingStatus.PLANNED and m.starts_at < now)),
+                    key=lambda m: m.starts_at, reverse=True)
+    held = sorted((m for m in rows if m.status == MeetingStatus.HELD), key=lambda m: m.starts_at, reverse=True)
     items = list(ActionItem.objects.filter(client=client, status=ActionItemStatus.OPEN)
                  .select_related("owner", "owner_contact", "meeting").order_by("due_on", "created_at"))
     today = timezone.localdate(timezone=zone)
     return {
         "client": client,
         "upcoming": _local(upcoming, zone),
-        "missed": _local(list(meetings_missed(client=client)[:RECENT]), zone),
+        "missed": _local(missed, zone),
         "held": _local(held, zone),
         "items": items,
         "overdue": sum(1 for i in items if i.due_on and i.due_on < today),

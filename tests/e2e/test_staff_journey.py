@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_vcio_creates_a_client_and_finds_it(page_at, tenant, viewport):
     page = page_at(viewport)
     sign_in(page, "vcio@alpha.test", PASSWORD)
+    # A vCIO lands on their own work; the client list is one click away.
+    assert page.get_by_role("heading", level=1).inner_text() == "Your work"
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith("/clients/")
     assert page.locator("#total-count").inner_text() == "2"
     assert page.locator("#total-mrr").inner_text() == "$9,500.00"

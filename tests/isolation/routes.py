@@ -38,7 +38,7 @@ ROUTE_OBJECTS = {
 # Placeholders that are secrets, not ids: a well-formed value nobody holds.
 SECRET_PLACEHOLDERS = {"key", "uidb36"}
 # Routes with no tenant data, sign-in and account pages of allauth included; walked all the same.
-PUBLIC_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/")
+PUBLIC_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/", "calendar/")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.documents import sha256_hex
 from clients.models import Document
+from meetings.feeds import calendar_feed_create
 from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireAnswer, QuestionnaireStatement, Touch
 from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
 from msp.roles import Role
@@ -65,6 +66,7 @@ EXEMPT_COLUMNS = {
     "clients.DocumentEvent.content_type": "history copy of the download's media type",
     "alignment.Evidence.content_type": "sent as the photo's Content-Type header",
     "alignment.EvidenceEvent.content_type": "history copy of the photo's media type",
+    "meetings.CalendarFeed.key_hash": "a SHA-256 digest of the calendar address's key, never shown",
     "msp.Job.kind": "selects the code that reads the job's result (a registry key, not text)",
     "msp.JobEvent.kind": "history copy of the job's registry key",
     "meetings.Meeting.time_zone": "an IANA zone name every page and invitation converts the meeting's times "
@@ -284,6 +286,7 @@ def build_victim_rows(world: World) -> None:
         statement = QuestionnaireStatement.objects.create(msp=msp, text="Alpha statement", service="Alpha service")
         answer_q = QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True,
                                                       answered_by=vcio)
+        calendar_feed, world.calendar_key = calendar_feed_create(msp=msp, user=owner, actor=owner)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -307,6 +310,7 @@ def build_victim_rows(world: World) -> None:
         "meetings.Touch": touch, "playbook.Objective": objective, "playbook.Escalation": escalation,
         "meetings.QuestionnaireStatement": statement,
         "meetings.QuestionnaireAnswer": answer_q,
+        "meetings.CalendarFeed": calendar_feed,
     }
 
 

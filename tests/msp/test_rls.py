@@ -23,7 +23,15 @@ from django_scopes import scopes_disabled
 from alignment.models import Answer, Evidence, Recommendation, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients.models import Client, Document
-from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireAnswer, QuestionnaireStatement, Touch
+from meetings.models import (
+    ActionItem,
+    CalendarFeed,
+    Meeting,
+    MeetingAttendee,
+    QuestionnaireAnswer,
+    QuestionnaireStatement,
+    Touch,
+)
 from msp.celery import app as celery_app
 from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
@@ -76,6 +84,7 @@ def populate(tenant) -> None:
                                   summary="Server down")
         statement = QuestionnaireStatement.objects.create(msp=msp, text="We test our backups", service="Backup")
         QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True)
+        CalendarFeed.objects.create(msp=msp, user=owner, prefix="abcdefgh", key_hash=f"{msp.slug:0<64}"[:64])
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.test import Client as HttpClient
 from django.test import override_settings
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from pghistory.models import Context, Events
 
@@ -24,7 +26,7 @@ from alignment.models import Answer, Review
 from budgets.models import BudgetLine, BudgetVersion
 from clients import demo
 from clients.models import Asset, BusinessObjective, Client, ClientAccess, Contact, Document
-from meetings.models import Meeting
+from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
 from msp.models import Membership, Msp, User
 from msp.roles import Role
 from playbook.models import Escalation, Objective
@@ -160,16 +162,27 @@ class TestOneRun:
             # The scheduler's year: each served client's yearly count, and four steering meetings per pair.
             served = list(Client.objects.filter(status="active", archived_at__isnull=True, vcio__isnull=False))
             pairs = {(c.vcio_id, c.tam_id) for c in served if c.tam_id}
-            meetings = Meeting.objects.count()
-            assert meetings == sum(c.cadence.meetings_per_year for c in served) + 4 * len(pairs)
+            yearly = sum(c.cadence.meetings_per_year for c in served)
+            now = timezone.now()
+            meetings = Meeting.objects.filter(starts_at__gte=now).count()
+            assert meetings == yearly + 4 * len(pairs)
             assert meetings > 0
+            # The year behind: each served client's yearly count, held but for one missed review.
+            past = Meeting.objects.filter(starts_at__lt=now).count()
+            assert past == yearly
+            # Two action items a held meeting, and the one overdue.
+            items = ActionItem.objects.count()
+            assert items == 2 * (yearly - 1) + 1
+            touches = Touch.objects.count()
+            assert touches > 6 * len(served)
             # The playbook: six objectives for each of the two vCIOs; six escalations for one, three for the other.
             assert Objective.objects.count() == 12
             assert Escalation.objects.count() == 9
         with scope(msp=msp("other")):
             assert Meeting.objects.count() == 0
         total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
-            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps + meetings + 12 + 9
+            + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps + meetings + past + items + touches \
+            + 12 + 9
         assert f"Demo data loaded: {total} records created." in seeded
 
     def test_review_history_shows_scores_trends_and_work_in_progress(self, seeded):
@@ -421,6 +434,55 @@ class TestOneRun:
             assert Asset.objects.get(name=name).serial == serial
             assert Asset.objects.count() == DEMO_ASSETS
         assert "1 created" in out
+
+
+class TestMeetingsDemo:
+    """The year behind and the week ahead, as the vCIO's home and the portal show them."""
+
+    def test_a_year_of_held_meetings_with_notes_and_action_items(self, seeded):
+        with scope(msp=msp("demo")):
+            now = timezone.now()
+            held = Meeting.objects.filter(status="held")
+            assert held.count() == Meeting.objects.filter(starts_at__lt=now).count() - 1
+            assert held.filter(notes="").count() == 0
+            assert held.filter(outcome="").count() == 0
+            assert held.filter(starts_at__lt=now - timedelta(days=366)).count() == 0
+            assert MeetingAttendee.objects.filter(meeting__status="held", attended=True).count() \
+                == MeetingAttendee.objects.filter(meeting__status="held").count() > 0
+            open_items = ActionItem.objects.filter(status="open")
+            assert ActionItem.objects.filter(status="done").count() > open_items.count() > 0
+            today = demo.demo_today(msp("demo"))
+            [overdue] = open_items.filter(due_on__lt=today)
+            assert (overdue.client.name, overdue.text) == ("Lakeshore Family Dental",
+                                                           "Send the signed quote for the Wi-Fi upgrade")
+
+    def test_one_missed_business_review(self, seeded):
+        with scope(msp=msp("demo")):
+            [missed] = Meeting.objects.filter(status="missed")
+            assert (missed.kind, missed.client.name) == ("qbr", "Halstead & Crane LLP")
+
+    def test_next_weeks_review_with_its_agenda_ready_to_send(self, seeded):
+        with scope(msp=msp("demo")):
+            today = demo.demo_today(msp("demo"))
+            monday = today + timedelta(days=7 - today.weekday())
+            [review] = Meeting.objects.filter(client__name="Lakeshore Family Dental", status="planned",
+                                              starts_at__date__gte=monday,
+                                              starts_at__date__lt=monday + timedelta(days=7))
+            assert review.kind == "qbr"
+            assert review.invited_at is None
+            assert review.agenda.startswith("1. Your business goals and their progress\n")
+            assert "Send the signed quote for the Wi-Fi upgrade" in review.agenda
+            zone = ZoneInfo(msp("demo").time_zone)
+            assert review.starts_at.astimezone(zone).date() == monday + timedelta(days=1)
+            assert review.starts_at.astimezone(zone).hour == msp("demo").meeting_hour
+
+    def test_touches_this_month_leave_some_due(self, seeded):
+        with scope(msp=msp("demo")):
+            today = demo.demo_today(msp("demo"))
+            first = today.replace(day=1)
+            this_month = Touch.objects.filter(at__date__gte=first)
+            assert this_month.count() <= Client.objects.filter(status="active").count()
+            assert Touch.objects.filter(at__gt=timezone.now()).count() == 0
 
 
 def test_seed_is_one_transaction(monkeypatch):

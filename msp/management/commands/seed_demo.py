@@ -72,8 +72,8 @@ USERS = (
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
           "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
-          "lifecycle decisions", "budget versions", "roadmap documents", "meetings", "objectives (playbook)",
-          "escalations")
+          "lifecycle decisions", "budget versions", "roadmap documents", "past meetings", "action items",
+          "touches", "meetings", "objectives (playbook)", "escalations")
 
 
 class Command(BaseCommand):
