@@ -41,6 +41,8 @@ class Perm:
     EDIT_BUDGETS = "budgets.edit"  # budget lines, presenting versions, accepting lifecycle suggestions
     # Roadmaps (reading them needs only VIEW_CLIENTS).
     EDIT_ROADMAPS = "roadmaps.edit"  # initiatives, moving them, lifecycle suggestions
+    # The client survey (results and campaigns are read with VIEW_CLIENTS).
+    MANAGE_SURVEYS = "surveys.manage"  # edit the survey's questions, plan and cancel campaigns
 
 
 _STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API, Perm.VIEW_STANDARDS, Perm.USE_STAFF_AREA}
@@ -59,6 +61,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_MEMBERS,
             Perm.MANAGE_SETTINGS,
             Perm.EDIT_BUDGETS,
+            Perm.MANAGE_SURVEYS,
         }
         | _REVIEW_LEAD
         | {Perm.EDIT_ROADMAPS}

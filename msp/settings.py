@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "budgets",
     "meetings",
+    "surveys",
     "portal",
 ]
 
@@ -141,6 +142,10 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-schedule-daily": {
         "task": "meetings.tasks.schedule_meetings_all",
         "schedule": crontab(hour=2, minute=30),  # UTC: before the working day in the Americas and Europe
+    },
+    "surveys-campaigns-daily": {
+        "task": "surveys.tasks.survey_campaigns_run_all",
+        "schedule": crontab(hour=7, minute=0),  # UTC: survey emails arrive in the European morning
     },
 }
 if REDIS_URL:

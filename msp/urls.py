@@ -30,6 +30,8 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls")),
     path("roadmaps/", include("roadmaps.urls_reports")),
     path("budgets/", include("budgets.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.urls_public")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),
     path("api/v1/", include("msp.api_urls")),

@@ -26,6 +26,8 @@ from msp.tenancy import get_in_scope
 from roadmaps.choices import InitiativeStatus
 from roadmaps.models import Initiative
 from roadmaps.selectors import client_initiatives
+from surveys import selectors as survey_selectors
+from surveys.tokens import survey_link
 
 # How many earlier decisions the portal shows.
 DECISIONS_SHOWN = 10
@@ -135,3 +137,23 @@ def portal_budget_line(*, client: Client, line_id: uuid.UUID) -> BudgetLine:
     """A live budget line of the client, for deciding it; 404 for anything else."""
     client = _bound(client)
     return get_in_scope(BudgetLine.objects.filter(client=client, archived_at__isnull=True), pk=line_id)
+
+
+@dataclass(frozen=True)
+class OpenSurvey:
+    """The client's survey waiting for an answer, with the decision maker's own link."""
+
+    invitation: object
+    link: str
+
+
+def portal_survey_open(*, client: Client) -> OpenSurvey | None:
+    """The client's open survey invitation, if any."""
+    invitation = survey_selectors.client_open_invitation(client=_bound(client))
+    return OpenSurvey(invitation=invitation, link=survey_link(invitation)) if invitation else None
+
+
+def portal_survey_results(*, client: Client) -> list[tuple]:
+    """The client's past responses, newest first, each with its answers in question order."""
+    return [(response, list(survey_selectors.response_answers(response=response)))
+            for response in survey_selectors.client_responses(client=_bound(client))]

@@ -59,6 +59,8 @@ def portal_home(request):
         "line_proposals": selectors.portal_line_proposals(client=client),
         "decided": selectors.portal_decisions(client=client),
         "line_decisions": selectors.portal_line_decisions(client=client),
+        "survey_open": selectors.portal_survey_open(client=client),
+        "survey_past": selectors.portal_survey_results(client=client),
     })
 
 

@@ -32,6 +32,7 @@ from msp.tenancy import history
 from roadmaps import demo as roadmaps_demo
 from standards.models import Category, Framework, Standard
 from standards.starter import starter_library_load
+from surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "Demo!2026pass"  # noqa: S105 - published in README.md, demo data only
 
@@ -71,7 +72,7 @@ USERS = (
 # Summary rows, in this order.
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
           "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
-          "lifecycle decisions", "budget versions", "roadmap documents", "meetings")
+          "lifecycle decisions", "budget versions", "roadmap documents", "meetings", "survey campaigns")
 
 
 class Command(BaseCommand):
@@ -102,6 +103,7 @@ class Command(BaseCommand):
                                                          vcios=vcios, today=today)
                         roadmaps_demo.demo_roadmaps_seed(tally, clients=clients, vcios=vcios, today=today)
                         meetings_demo.demo_meetings_seed(tally, msp=msp)
+                        surveys_demo.demo_surveys_seed(tally, msp=msp, owner=owner, today=today)
                     else:
                         demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
         self._report(tally)
