@@ -34,7 +34,7 @@ from msp.roles import Perm
 from msp.tenancy import get_in_scope, tenant_scope
 
 from . import selectors, services
-from .choices import MAX_QUESTIONS, SCORE_MAX, SCORE_MIN, InvitationState
+from .choices import MAX_QUESTIONS, SCORE_MAX, SCORE_MIN, CampaignStatus, InvitationState
 from .models import Survey, SurveyCampaign, SurveyInvitation, SurveyQuestion
 from .ratelimit import client_ip, survey_link_allowed
 from .tokens import survey_link
@@ -115,9 +115,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignFilter(django_filters.FilterSet):
-    class Meta:
-        model = SurveyCampaign
-        fields = ["year", "status"]
+    year = django_filters.NumberFilter()
+    status = django_filters.ChoiceFilter(choices=CampaignStatus.choices)
 
 
 @extend_schema(tags=["surveys"])
@@ -169,12 +168,10 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationFilter(django_filters.FilterSet):
+    campaign = django_filters.UUIDFilter(field_name="campaign_id")
+    client = django_filters.UUIDFilter(field_name="client_id")
     answered = django_filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True,
                                             help_text="true: answered only; false: not answered.")
-
-    class Meta:
-        model = SurveyInvitation
-        fields = ["campaign", "client", "answered"]
 
 
 @extend_schema(tags=["surveys"])
