@@ -14,6 +14,8 @@ from roadmaps.api import register as register_roadmaps
 from roadmaps.api_roadmap import register as register_roadmap_plan
 from roadmaps.api_roadmap import urlpatterns as roadmap_plan_urls
 from standards.api import register as register_standards
+from surveys.api import register as register_surveys
+from surveys.api import urlpatterns as survey_urls
 
 from .roles import Perm
 
@@ -41,9 +43,11 @@ register_budgets(router)
 register_meetings(router)
 register_roadmap_plan(router)  # jobs
 register_playbook(router)
+register_surveys(router)
 
-# The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).
-urlpatterns = router.urls + roadmap_plan_urls + [
+# The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/); the
+# survey results and the public survey form.
+urlpatterns = router.urls + roadmap_plan_urls + survey_urls + [
     path("playbook/activities/", PlaybookActivitiesView.as_view(), name="playbook-activities"),
     # A client's meetings as an iCalendar feed (meetings/views_feeds.py).
     path("clients/<uuid:client_id>/calendar.ics", ClientCalendarView.as_view(), name="client-calendar"),

@@ -46,6 +46,8 @@ class Perm:
     LOG_ESCALATIONS = "playbook.escalations"  # log and edit escalations
     # Roadmaps (reading them needs only VIEW_CLIENTS).
     EDIT_ROADMAPS = "roadmaps.edit"  # initiatives, moving them, lifecycle suggestions
+    # The client survey (results and campaigns are read with VIEW_CLIENTS).
+    MANAGE_SURVEYS = "surveys.manage"  # edit the survey's questions, plan and cancel campaigns
 
 
 _STAFF_READ = {Perm.VIEW_CLIENTS, Perm.USE_API, Perm.VIEW_STANDARDS, Perm.USE_STAFF_AREA}
@@ -68,6 +70,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.VIEW_ALL_PLAYBOOKS,
             Perm.SET_OBJECTIVES,
             Perm.LOG_ESCALATIONS,
+            Perm.MANAGE_SURVEYS,
         }
         | _REVIEW_LEAD
         | {Perm.EDIT_ROADMAPS}

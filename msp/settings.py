@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "budgets",
     "meetings",
     "playbook",
+    "surveys",
     "portal",
 ]
 
@@ -150,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-overdue-digest-daily": {
         "task": "meetings.tasks.overdue_digest_all",
         "schedule": crontab(hour=11, minute=0),  # UTC: the morning in the Americas, the afternoon in Europe
+    },
+    "surveys-campaigns-daily": {
+        "task": "surveys.tasks.survey_campaigns_run_all",
+        "schedule": crontab(hour=7, minute=0),  # UTC: survey emails arrive in the European morning
     },
 }
 if REDIS_URL:

@@ -39,6 +39,8 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("playbook/", include("playbook.urls")),
     path("meetings/", include("meetings.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.urls_public")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),
     path("api/v1/", include("msp.api_urls")),

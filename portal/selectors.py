@@ -29,6 +29,8 @@ from msp.tenancy import get_in_scope
 from roadmaps.choices import InitiativeStatus
 from roadmaps.models import Initiative
 from roadmaps.selectors import client_initiatives
+from surveys import selectors as survey_selectors
+from surveys.tokens import survey_link
 
 # How many earlier decisions the portal shows.
 DECISIONS_SHOWN = 10
@@ -158,3 +160,21 @@ def portal_meetings(*, client: Client) -> list[Meeting]:
 def portal_meeting(*, client: Client, meeting_id: uuid.UUID) -> Meeting:
     """One coming meeting of the client, for adding it to a calendar; 404 for anything else."""
     return get_in_scope(_upcoming_meetings(_bound(client)), pk=meeting_id)
+@dataclass(frozen=True)
+class OpenSurvey:
+    """The client's survey waiting for an answer, with the decision maker's own link."""
+
+    invitation: object
+    link: str
+
+
+def portal_survey_open(*, client: Client) -> OpenSurvey | None:
+    """The client's open survey invitation, if any."""
+    invitation = survey_selectors.client_open_invitation(client=_bound(client))
+    return OpenSurvey(invitation=invitation, link=survey_link(invitation)) if invitation else None
+
+
+def portal_survey_results(*, client: Client) -> list[tuple]:
+    """The client's past responses, newest first, each with its answers in question order."""
+    return [(response, list(survey_selectors.response_answers(response=response)))
+            for response in survey_selectors.client_responses(client=_bound(client))]

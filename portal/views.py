@@ -62,6 +62,8 @@ def portal_home(request):
         "decided": selectors.portal_decisions(client=client),
         "line_decisions": selectors.portal_line_decisions(client=client),
         "meetings": selectors.portal_meetings(client=client),
+        "survey_open": selectors.portal_survey_open(client=client),
+        "survey_past": selectors.portal_survey_results(client=client),
     })
 
 

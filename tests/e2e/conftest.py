@@ -51,3 +51,17 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_load_state("networkidle")
+
+
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                 && !e.closest('.rm-scroll, .table-responsive, .overflow-auto'))
+    .slice(0, 8).map(e => `${e.tagName}.${e.className}#${e.id} right=${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def assert_fits(page) -> None:
+    """No horizontal overflow of the page itself (scrolling regions inside it may scroll); the message names
+    the elements that stick out."""
+    page.wait_for_load_state("networkidle")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in {widths[1]}: {page.evaluate(OVERFLOWING)}"

@@ -13,7 +13,7 @@ from alignment.models import Recommendation
 from budgets.selectors import client_horizon
 from roadmaps.models import Initiative, LifecycleDecision
 from tests import factories as f
-from tests.e2e.conftest import LAPTOP, TABLET, sign_in
+from tests.e2e.conftest import LAPTOP, TABLET, assert_fits, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,7 +119,7 @@ def test_on_a_tablet_the_board_scrolls_sideways_not_the_page(page_at, tenant, se
     expect(page.locator(".rm-quarter")).to_have_count(12)
     board = page.locator(".rm-scroll")
     assert board.evaluate("el => el.scrollWidth > el.clientWidth")
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits(page)
     board.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
     expect(page.locator(".rm-quarter").last).to_be_in_viewport()
     # The TAM reads the plan but does not move it.

@@ -22,6 +22,7 @@ from msp.models import Membership
 from msp.roles import Role
 from msp.services import api_token_create
 from msp.tenancy import SESSION_KEY
+from surveys.models import SurveyQuestion
 from tests.conftest import confirm_password
 
 from .bodies import BodyError, form_body, harness_text, materialize, parse_forms, serializer_body
@@ -240,6 +241,11 @@ SCRIPT_BODIES = {
     # templates/roadmaps/includes/card.html: drag and drop posts the quarter ("" = the backlog) and version
     "initiative_move": lambda world: {"start_quarter": "",
                                       "version": str(world.objects["roadmaps.Initiative"].version)},
+    # templates/surveys/public/answer.html: a score for each of the victim's questions
+    "survey_answer": lambda world: {
+        f"q_{pk}": "9" for pk in SurveyQuestion._base_manager.filter(
+            survey=world.objects["surveys.SurveyInvitation"].campaign.survey, retired_at__isnull=True,
+        ).values_list("pk", flat=True)},
 }
 
 
@@ -434,7 +440,9 @@ def walk_api(world: World, routes: list[Route], visit: VictimVisit, report: Repo
     walked = set()
     checked = 0
     for route in routes:
-        if not route.is_api or route.is_public:
+        # Public API routes under /api/v1/ (the survey link's JSON form) are walked too; the API's
+        # description is not (it holds no tenant data).
+        if not route.is_api or (route.is_public and not route.text.startswith("api/v1/")):
             continue
         filled = fill(route, world)
         if filled.problem:
@@ -447,8 +455,8 @@ def walk_api(world: World, routes: list[Route], visit: VictimVisit, report: Repo
             if isinstance(body, CsvBody):
                 body = csv_body(body, visit, world)
             where_victim = f"{method.upper()} {filled.url} as the victim's owner token"
-            if route.format_suffix:
-                pass  # the same view and body as the route without the suffix, which proves them
+            if route.format_suffix or route.is_public:
+                pass  # the suffix: proven by the route without it; a public link: no rightful owner's token
             elif method == "get":
                 response = visit.token.get(filled.url)
                 report.requests += 1

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from surveys.tokens import survey_token_make
+
 from .world import World, project_models
 
 # Placeholder names that are not the model's own name.
@@ -25,7 +27,11 @@ ALIASES = {
     "budget_line": "budgets.BudgetLine",
     "version": "budgets.BudgetVersion",
     "token": "msp.ApiToken",
+    "campaign": "surveys.SurveyCampaign",
 }
+# Routes whose `token` is a signed survey link (surveys.tokens): the attackers get a link naming the
+# victim's invitation under the attacker's MSP (a token of another MSP), which must find nothing.
+SURVEY_TOKEN_ROUTES = {"survey_answer", "public-survey"}
 # Routes whose placeholder must stand for a particular victim row: deciding a budget item needs a line
 # of no initiative (a line of an initiative is decided with the initiative).
 ROUTE_OBJECTS = {
@@ -38,7 +44,8 @@ ROUTE_OBJECTS = {
 # Placeholders that are secrets, not ids: a well-formed value nobody holds.
 SECRET_PLACEHOLDERS = {"key", "uidb36"}
 # Routes with no tenant data, sign-in and account pages of allauth included; walked all the same.
-PUBLIC_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/", "calendar/")
+PUBLIC_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/", "calendar/", "s/",
+                   "api/v1/public/")
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,10 @@ def fill(route: Route, world: World) -> Filled:
             # secret nobody was sent (a portal link names its MSP, so this one names the victim's).
             kwargs[name] = f"p.{world.victim.msp.pk}.{secrets.token_urlsafe(24)}"
             nowhere[name] = f"p.{uuid.uuid4()}.{secrets.token_urlsafe(24)}"
+        elif name == "token" and route.name in SURVEY_TOKEN_ROUTES:
+            kwargs[name] = survey_token_make(invitation_id=world.objects["surveys.SurveyInvitation"].pk,
+                                             msp_id=world.attacker.msp.pk)
+            nowhere[name] = survey_token_make(invitation_id=uuid.uuid4(), msp_id=uuid.uuid4())
         elif name in SECRET_PLACEHOLDERS:
             kwargs[name] = nowhere[name] = "zz" if name == "uidb36" else secrets.token_urlsafe(16)
         else:

@@ -39,6 +39,14 @@ from msp.services import api_token_create, invitation_create
 from playbook.models import Escalation, Objective
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
+from surveys.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyCampaign,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tests import factories as f
 from tests.conftest import Tenant, build_tenant
 
@@ -287,6 +295,24 @@ def build_victim_rows(world: World) -> None:
         answer_q = QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True,
                                                       answered_by=vcio)
         calendar_feed, world.calendar_key = calendar_feed_create(msp=msp, user=owner, actor=owner)
+        # The survey: last year's campaign answered by client A's decision maker, this year's scheduled.
+        survey = Survey.objects.create(msp=msp, name="Alpha survey", is_default=True)
+        question = SurveyQuestion.objects.create(msp=msp, survey=survey, position=1, text="Alpha question?")
+        SurveyQuestion.objects.create(msp=msp, survey=survey, position=2, text="Alpha second question?")
+        # A second survey no campaign uses: the one the routes edit and archive.
+        short_survey = Survey.objects.create(msp=msp, name="Alpha short survey")
+        SurveyQuestion.objects.create(msp=msp, survey=short_survey, position=1, text="Alpha short question?")
+        sent_campaign = SurveyCampaign.objects.create(msp=msp, survey=survey, year=2025, send_on=dt.date(2025, 3, 2),
+                                                      status="sent", sent_at=timezone.now(), created_by=owner)
+        campaign = SurveyCampaign.objects.create(msp=msp, survey=survey, year=2031, send_on=dt.date(2031, 3, 2),
+                                                 created_by=owner)
+        survey_invitation = SurveyInvitation.objects.create(
+            msp=msp, campaign=sent_campaign, client=client, contact=t.contact, email="boss@alpha-client.test",
+            sent_at=timezone.now(), expires_at=timezone.now() + dt.timedelta(days=20), answered_at=timezone.now())
+        survey_response = SurveyResponse.objects.create(msp=msp, invitation=survey_invitation,
+                                                        campaign=sent_campaign, client=client,
+                                                        comment="Alpha comment", follow_up=action_item)
+        survey_answer = SurveyAnswer.objects.create(msp=msp, response=survey_response, question=question, score=6)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -311,6 +337,10 @@ def build_victim_rows(world: World) -> None:
         "meetings.QuestionnaireStatement": statement,
         "meetings.QuestionnaireAnswer": answer_q,
         "meetings.CalendarFeed": calendar_feed,
+
+        "surveys.Survey": short_survey, "surveys.SurveyQuestion": question, "surveys.SurveyCampaign": campaign,
+        "surveys.SurveyInvitation": survey_invitation, "surveys.SurveyResponse": survey_response,
+        "surveys.SurveyAnswer": survey_answer,
     }
 
 

@@ -15,24 +15,26 @@ from msp.activities import activity_record
 from msp.models import Activity
 from msp.roles import Role
 from roadmaps.choices import RoadmapActivity
+from surveys.choices import SurveyActivity
 
 
-class SurveyActivity(models.TextChoices):
-    SURVEY_ANSWERED = "survey_answered", "Survey answered"
+class GadgetActivity(models.TextChoices):
+    GADGET_POLISHED = "gadget_polished", "Gadget polished"
 
 
 @pytest.fixture
-def surveys_app():
+def gadgets_app():
     """A throwaway app registering a kind, removed again afterwards."""
-    activity_kinds.register_activity_kinds("surveys_test", SurveyActivity)
+    activity_kinds.register_activity_kinds("gadgets_test", GadgetActivity)
     yield
-    activity_kinds.unregister_activity_kinds("surveys_test")
+    activity_kinds.unregister_activity_kinds("gadgets_test")
 
 
 def test_the_apps_register_their_kinds_with_the_stored_values_unchanged():
     assert activity_kinds.activity_kind_choices() == [
         ("review_completed", "Alignment review completed"),
         ("budget_presented", "Budget presented"),
+        ("survey_answered", "Client survey answered"),
         ("meeting_held", "Meeting held"),
         ("proposal_sent", "Proposal sent"),
         ("summary_completed", "Technology summary completed"),
@@ -40,10 +42,10 @@ def test_the_apps_register_their_kinds_with_the_stored_values_unchanged():
     ]
     assert {k: activity_kinds._registry[k].app_label for k in
             [*AlignmentActivity.values, *RoadmapActivity.values, *BudgetActivity.values,
-             *MeetingActivity.values]} == {
+             *MeetingActivity.values, *SurveyActivity.values]} == {
         "review_completed": "alignment", "summary_completed": "alignment",
         "proposal_sent": "roadmaps", "budget_presented": "budgets",
-        "meeting_held": "meetings", "touch_logged": "meetings"}
+        "meeting_held": "meetings", "touch_logged": "meetings", "survey_answered": "surveys"}
 
 
 def test_an_activity_shows_its_registered_label():
@@ -55,30 +57,30 @@ def test_an_activity_shows_its_registered_label():
         == ("retired_kind", "retired_kind")
 
 
-def test_a_kind_registered_later_is_a_valid_choice_without_a_migration(surveys_app):
+def test_a_kind_registered_later_is_a_valid_choice_without_a_migration(gadgets_app):
     field = Activity._meta.get_field("kind")
-    assert ("survey_answered", "Survey answered") in list(field.choices)
-    assert Activity(kind="survey_answered").get_kind_display() == "Survey answered"
+    assert ("gadget_polished", "Gadget polished") in list(field.choices)
+    assert Activity(kind="gadget_polished").get_kind_display() == "Gadget polished"
 
 
 def test_recording_an_unknown_kind_is_refused_with_the_fix_named(tenant):
     with scope(msp=tenant.msp), pytest.raises(ValidationError) as raised:
-        activity_record(msp=tenant.msp, kind="survey_answered", actor=tenant.users[Role.VCIO])
+        activity_record(msp=tenant.msp, kind="gadget_polished", actor=tenant.users[Role.VCIO])
     assert raised.value.message_dict == {"kind": [
-        "Unknown activity kind 'survey_answered': the app that records it must register it with "
+        "Unknown activity kind 'gadget_polished': the app that records it must register it with "
         "msp.activity_kinds.register_activity_kinds in its AppConfig.ready() "
         "(registered: budget_presented, meeting_held, proposal_sent, review_completed, summary_completed, "
-        "touch_logged)."]}
+        "survey_answered, touch_logged)."]}
     with scopes_disabled():
         assert Activity.objects.count() == 0
 
 
-def test_a_registered_kind_is_recorded(tenant, surveys_app):
+def test_a_registered_kind_is_recorded(tenant, gadgets_app):
     with scope(msp=tenant.msp):
-        activity = activity_record(msp=tenant.msp, kind="survey_answered", actor=tenant.users[Role.VCIO])
+        activity = activity_record(msp=tenant.msp, kind="gadget_polished", actor=tenant.users[Role.VCIO])
     with scopes_disabled():
-        assert list(Activity.objects.values_list("pk", "kind")) == [(activity.pk, "survey_answered")]
-    assert str(activity).startswith("Survey answered at ")
+        assert list(Activity.objects.values_list("pk", "kind")) == [(activity.pk, "gadget_polished")]
+    assert str(activity).startswith("Gadget polished at ")
 
 
 def test_full_clean_refuses_an_unknown_kind():
@@ -91,9 +93,9 @@ def test_two_apps_cannot_claim_one_kind():
     class Clash(models.TextChoices):
         PROPOSAL_SENT = "proposal_sent", "Proposal e-mailed"
 
-    with pytest.raises(ImproperlyConfigured, match="'proposal_sent' of surveys_test is already registered by "
+    with pytest.raises(ImproperlyConfigured, match="'proposal_sent' of gadgets_test is already registered by "
                                                    "roadmaps as 'Proposal sent'"):
-        activity_kinds.register_activity_kinds("surveys_test", Clash)
+        activity_kinds.register_activity_kinds("gadgets_test", Clash)
     assert activity_kinds.activity_kind_label("proposal_sent") == "Proposal sent"
 
 

@@ -154,6 +154,16 @@ TABLE: dict[str, dict[str, str]] = {
     "escalation_list": page(Perm.VIEW_CLIENTS, write=Perm.LOG_ESCALATIONS),
     "escalation_edit": page(Perm.LOG_ESCALATIONS),
     "escalation_archive": page(Perm.LOG_ESCALATIONS),
+    "survey_home": page(Perm.VIEW_CLIENTS),
+    "survey_create": page(Perm.MANAGE_SURVEYS),
+    "survey_edit": page(Perm.MANAGE_SURVEYS),
+    "survey_campaign_create": page(Perm.MANAGE_SURVEYS),
+    "survey_campaign_detail": page(Perm.VIEW_CLIENTS),
+    "survey_campaign_cancel": page(Perm.MANAGE_SURVEYS),
+    "survey_results": page(Perm.VIEW_CLIENTS),
+    "survey_drilldown": page(Perm.VIEW_CLIENTS),
+    "survey_client_results": page(Perm.VIEW_CLIENTS),
+    "survey_answer": page(PUBLIC),
     "notification_list": page(Perm.USE_STAFF_AREA),
     "notification_open": page(Perm.USE_STAFF_AREA),
     "client-list": {"GET": Perm.VIEW_CLIENTS, "POST": Perm.EDIT_CLIENTS},
@@ -229,6 +239,16 @@ TABLE: dict[str, dict[str, str]] = {
     "action-item-detail": {"GET": Perm.VIEW_CLIENTS, "PUT": Perm.EDIT_CLIENTS, "PATCH": Perm.EDIT_CLIENTS},
     "touch-list": {"GET": Perm.VIEW_CLIENTS, "POST": Perm.EDIT_CLIENTS},
     "touch-detail": {"GET": Perm.VIEW_CLIENTS},
+    "survey-list": {"GET": Perm.VIEW_CLIENTS, "POST": Perm.MANAGE_SURVEYS},
+    "survey-detail": record(Perm.VIEW_CLIENTS, Perm.MANAGE_SURVEYS),
+    "survey-campaign-list": {"GET": Perm.VIEW_CLIENTS, "POST": Perm.MANAGE_SURVEYS},
+    "survey-campaign-detail": record(Perm.VIEW_CLIENTS, Perm.MANAGE_SURVEYS),
+    "survey-invitation-list": {"GET": Perm.EDIT_CLIENTS},
+    "survey-invitation-detail": {"GET": Perm.EDIT_CLIENTS},
+    "survey-results": {"GET": Perm.VIEW_CLIENTS},
+    # A public API view (route_permission = PUBLIC) declares no per-method permission: open to anyone, the
+    # signed token in its path is the key (tests/surveys/test_public.py).
+    "public-survey": {},
 }
 
 # Routes of other packages (allauth's sign-in and account pages, the API description): they do their own

@@ -40,6 +40,14 @@ from msp.tenancy import TenantMiddleware, TenantTask
 from playbook.models import Escalation, Objective
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
+from surveys.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyCampaign,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tests import factories as f
 from tests.conftest import build_tenant
 
@@ -90,6 +98,15 @@ def populate(tenant) -> None:
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)
         Invitation.objects.create(msp=msp, email=f"new@{msp.slug}.test", role=Role.TAM,
                                   token_hash=f"{msp.slug:0<64}"[:64], expires_at=timezone.now())
+        survey = Survey.objects.create(msp=msp, name="Survey", is_default=True)
+        question = SurveyQuestion.objects.create(msp=msp, survey=survey, position=1, text="How safe?")
+        campaign = SurveyCampaign.objects.create(msp=msp, survey=survey, year=2026, send_on=dt.date(2026, 3, 1))
+        survey_invitation = SurveyInvitation.objects.create(msp=msp, campaign=campaign, client=client,
+                                                            contact=tenant.contact, email="boss@client.test",
+                                                            expires_at=timezone.now())
+        response = SurveyResponse.objects.create(msp=msp, invitation=survey_invitation, campaign=campaign,
+                                                 client=client)
+        SurveyAnswer.objects.create(msp=msp, response=response, question=question, score=9)
 
 
 def tables_with_msp_id() -> list[str]:

@@ -32,6 +32,7 @@ from msp.roles import Role
 from playbook.models import Escalation, Objective
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import Standard
+from surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -171,8 +172,11 @@ class TestOneRun:
             past = Meeting.objects.filter(starts_at__lt=now).count()
             assert past == yearly
             # Two action items a held meeting, and the one overdue.
-            items = ActionItem.objects.count()
+            items = ActionItem.objects.filter(source="meeting").count()
             assert items == 2 * (yearly - 1) + 1
+            # And a follow-up of each survey response with an answer below 8.
+            follow_ups = ActionItem.objects.filter(source="survey").count()
+            assert follow_ups == SurveyResponse.objects.filter(answers__score__lt=8).distinct().count() > 0
             touches = Touch.objects.count()
             assert touches > 6 * len(served)
             # The playbook: six objectives for each of the two vCIOs; six escalations for one, three for the other.
@@ -182,7 +186,7 @@ class TestOneRun:
             assert Meeting.objects.count() == 0
         total = 7 + 7 + 2 + 7 + DEMO_CLIENTS + OTHER_CLIENTS + DEMO_CONTACTS + OTHER_CONTACTS + DEMO_OBJECTIVES \
             + DEMO_ASSETS + OTHER_ASSETS + 1 + library + reviews + roadmaps + meetings + past + items + touches \
-            + 12 + 9
+            + 12 + 9 + 2  # playbook objectives and escalations, survey campaigns
         assert f"Demo data loaded: {total} records created." in seeded
 
     def test_review_history_shows_scores_trends_and_work_in_progress(self, seeded):

@@ -33,6 +33,7 @@ from playbook import demo as playbook_demo
 from roadmaps import demo as roadmaps_demo
 from standards.models import Category, Framework, Standard
 from standards.starter import starter_library_load
+from surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "Demo!2026pass"  # noqa: S105 - published in README.md, demo data only
 
@@ -73,7 +74,7 @@ USERS = (
 LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contacts", "objectives", "assets",
           "portal accesses", "frameworks", "categories", "standards", "reviews", "initiatives", "budget lines",
           "lifecycle decisions", "budget versions", "roadmap documents", "past meetings", "action items",
-          "touches", "meetings", "objectives (playbook)", "escalations")
+          "touches", "meetings", "objectives (playbook)", "escalations", "survey campaigns")
 
 
 class Command(BaseCommand):
@@ -106,6 +107,7 @@ class Command(BaseCommand):
                         meetings_demo.demo_meetings_seed(tally, msp=msp)
                         playbook_demo.demo_playbook_seed(tally, msp=msp, vcios=list(vcios.values()), today=today,
                                                          actor=owner)
+                        surveys_demo.demo_surveys_seed(tally, msp=msp, owner=owner, today=today)
                     else:
                         demo.other_msp_seed(tally, msp=msp, actor=owner, today=today)
         self._report(tally)

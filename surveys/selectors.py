@@ -1,0 +1,202 @@
+"""Reads of the client survey: questions, campaigns and invitations, and the results (averages per
+question, share of answers on target, response rate, trend by year) for the MSP, a vCIO or a client,
+each with the clients behind it."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from clients.models import Client
+
+from .choices import TARGET, CampaignStatus
+from .models import Survey, SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyQuestion, SurveyResponse
+
+ONE_PLACE = Decimal("0.1")
+
+
+def surveys_live() -> QuerySet[Survey]:
+    return Survey.objects.filter(archived_at__isnull=True).order_by("-is_default", "name")
+
+
+def survey_questions(*, survey: Survey) -> QuerySet[SurveyQuestion]:
+    """The survey's current questions, in order."""
+    return SurveyQuestion.objects.filter(survey=survey, retired_at__isnull=True).order_by("position")
+
+
+def campaigns() -> QuerySet[SurveyCampaign]:
+    return SurveyCampaign.objects.select_related("survey").order_by("-year")
+
+
+def campaign_invitations(*, campaign: SurveyCampaign) -> QuerySet[SurveyInvitation]:
+    return (SurveyInvitation.objects.filter(campaign=campaign)
+            .select_related("client", "client__vcio", "contact").order_by("client__name", "contact__name"))
+
+
+def invitation_for_link(*, invitation_id: uuid.UUID) -> SurveyInvitation | None:
+    """The invitation a link names, inside the active tenant scope (another MSP's is simply not there)."""
+    return (SurveyInvitation.objects.select_related("campaign", "campaign__survey", "client", "contact", "msp")
+            .filter(pk=invitation_id).first())
+
+
+def client_open_invitation(*, client: Client) -> SurveyInvitation | None:
+    """The client's newest invitation still open (sent, unanswered, not expired), for the portal."""
+    return (SurveyInvitation.objects.filter(client=client, answered_at__isnull=True, expires_at__gt=timezone.now(),
+                                            campaign__status=CampaignStatus.SENT)
+            .select_related("campaign", "contact").order_by("-sent_at").first())
+
+
+def response_answers(*, response: SurveyResponse) -> QuerySet[SurveyAnswer]:
+    return SurveyAnswer.objects.filter(response=response).select_related("question").order_by("question__position")
+
+
+# --- results -----------------------------------------------------------------------------------------
+
+
+def _one_place(value: Decimal) -> Decimal:
+    return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def _average(scores: list[int]) -> Decimal | None:
+    return _one_place(Decimal(sum(scores)) / len(scores)) if scores else None
+
+
+def _share_on_target(scores: list[int]) -> Decimal | None:
+    return _one_place(Decimal(100 * sum(1 for s in scores if s >= TARGET)) / len(scores)) if scores else None
+
+
+@dataclass
+class QuestionFigures:
+    """One question's figures in one year: the average score and the share (percent) of answers >= 8."""
+
+    position: int
+    text: str
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def average(self) -> Decimal | None:
+        return _average(self.scores)
+
+    @property
+    def share_on_target(self) -> Decimal | None:
+        return _share_on_target(self.scores)
+
+    @property
+    def answers(self) -> int:
+        return len(self.scores)
+
+    @property
+    def below_target(self) -> int:
+        return sum(1 for s in self.scores if s < TARGET)
+
+
+@dataclass
+class YearFigures:
+    """A campaign's results for the clients asked about: response rate and each question's figures."""
+
+    year: int
+    campaign: SurveyCampaign
+    invited: int = 0
+    responded: int = 0
+    questions: list[QuestionFigures] = field(default_factory=list)
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        return _one_place(Decimal(100 * self.responded) / self.invited) if self.invited else None
+
+    @property
+    def scores(self) -> list[int]:
+        return [s for q in self.questions for s in q.scores]
+
+    @property
+    def average(self) -> Decimal | None:
+        return _average(self.scores)
+
+    @property
+    def share_on_target(self) -> Decimal | None:
+        return _share_on_target(self.scores)
+
+
+def _invitations(*, client: Client | None, vcio_id: int | None) -> QuerySet[SurveyInvitation]:
+    qs = SurveyInvitation.objects.exclude(campaign__status__in=[CampaignStatus.SCHEDULED, CampaignStatus.CANCELLED])
+    if client is not None:
+        qs = qs.filter(client=client)
+    if vcio_id is not None:
+        qs = qs.filter(client__vcio_id=vcio_id)
+    return qs
+
+
+def survey_results(*, client: Client | None = None, vcio_id: int | None = None,
+                   year: int | None = None) -> list[YearFigures]:
+    """Figures by year, newest first: for the whole MSP, the clients of one vCIO, or one client.
+
+    Questions are grouped by position within a year, named by the words most answered there (an edit in
+    the middle of a campaign keeps both rows under one position)."""
+    invitations = _invitations(client=client, vcio_id=vcio_id)
+    if year is not None:
+        invitations = invitations.filter(campaign__year=year)
+    rows = list(invitations.values_list("campaign_id", "answered_at"))
+    figures = {c.pk: YearFigures(year=c.year, campaign=c)
+               for c in SurveyCampaign.objects.filter(pk__in={campaign_id for campaign_id, _ in rows})}
+    for campaign_id, answered in rows:
+        figures[campaign_id].invited += 1
+        figures[campaign_id].responded += answered is not None
+    answers = SurveyAnswer.objects.filter(response__invitation__in=invitations).values_list(
+        "response__campaign_id", "question__position", "question__text", "score")
+    grouped: dict = defaultdict(lambda: defaultdict(list))
+    words: dict = defaultdict(lambda: defaultdict(int))
+    for campaign_id, position, text, score in answers:
+        grouped[campaign_id][position].append(score)
+        words[(campaign_id, position)][text] += 1
+    for campaign_id, positions in grouped.items():
+        for position in sorted(positions):
+            texts = words[(campaign_id, position)]
+            text = max(texts, key=lambda t: texts[t])
+            figures[campaign_id].questions.append(QuestionFigures(position=position, text=text,
+                                                                  scores=positions[position]))
+    return sorted(figures.values(), key=lambda f: f.year, reverse=True)
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    """One client behind a figure: who was asked, whether they answered, and the scores given."""
+
+    client: Client
+    contact_name: str
+    answered: bool
+    scores: dict  # position -> score
+
+
+def survey_drilldown(*, year: int, client: Client | None = None, vcio_id: int | None = None,
+                     position: int | None = None, below_target: bool = False) -> list[DrillRow]:
+    """The clients behind a year's figures (optionally only those with a score below target at `position`,
+    or on any question)."""
+    invitations = (_invitations(client=client, vcio_id=vcio_id).filter(campaign__year=year)
+                   .select_related("client", "client__vcio", "contact").order_by("client__name", "contact__name"))
+    scores: dict = defaultdict(dict)
+    for invitation_id, pos, score in SurveyAnswer.objects.filter(response__invitation__in=invitations).values_list(
+            "response__invitation_id", "question__position", "score"):
+        scores[invitation_id][pos] = score
+    rows = []
+    for invitation in invitations:
+        given = scores.get(invitation.pk, {})
+        if position is not None and position not in given:
+            continue
+        if below_target:
+            relevant = [given[position]] if position is not None else list(given.values())
+            if not any(s < TARGET for s in relevant):
+                continue
+        rows.append(DrillRow(client=invitation.client, contact_name=invitation.contact.name,
+                             answered=invitation.answered_at is not None, scores=given))
+    return rows
+
+
+def client_responses(*, client: Client) -> QuerySet[SurveyResponse]:
+    """The client's responses, newest first (for the portal's past results and the client's results page)."""
+    return (SurveyResponse.objects.filter(client=client).select_related("campaign", "invitation__contact")
+            .prefetch_related("answers__question").order_by("-submitted_at"))
