@@ -31,6 +31,7 @@ urlpatterns = [
     path("roadmaps/", include("roadmaps.urls_reports")),
     path("budgets/", include("budgets.urls")),
     path("playbook/", include("playbook.urls")),
+    path("scorecard/", include("playbook.urls_scorecard")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),
     path("api/v1/", include("msp.api_urls")),

@@ -40,6 +40,8 @@ def home(request):
         return redirect("workspace_create")
     if request.role == Role.CLIENT:
         return redirect("portal_home")
+    if request.role == Role.OWNER:
+        return redirect("scorecard")
     return redirect("client_list")
 
 

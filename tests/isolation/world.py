@@ -35,7 +35,7 @@ from meetings.models import ActionItem, Meeting, MeetingAttendee, Touch
 from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
-from playbook.models import Escalation, Objective
+from playbook.models import Escalation, Objective, PracticeAssessment
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
 from tests import factories as f
@@ -278,6 +278,9 @@ def build_victim_rows(world: World) -> None:
         objective = Objective.objects.create(msp=msp, vcio=vcio, year=2027, activity="touches", annual=480)
         escalation = Escalation.objects.create(msp=msp, client=client, vcio=vcio, occurred_on=dt.date(2026, 5, 4),
                                                summary="Alpha server down")
+        assessment = PracticeAssessment.objects.create(msp=msp, year=2026, answers={"first_call": True},
+                                                       evidence={"book_size": "Alpha evidence"},
+                                                       notes="Alpha assessment notes", assessed_by=owner)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -299,6 +302,7 @@ def build_victim_rows(world: World) -> None:
         "budgets.BudgetLine:free": free_line, "standards.Category:empty": empty_category,
         "meetings.Meeting": meeting, "meetings.MeetingAttendee": attendee, "meetings.ActionItem": action_item,
         "meetings.Touch": touch, "playbook.Objective": objective, "playbook.Escalation": escalation,
+        "playbook.PracticeAssessment": assessment,
     }
 
 

@@ -29,7 +29,7 @@ from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
 from msp.roles import Role
 from msp.tenancy import TenantMiddleware, TenantTask
-from playbook.models import Escalation, Objective
+from playbook.models import Escalation, Objective, PracticeAssessment
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
 from tests import factories as f
@@ -74,6 +74,7 @@ def populate(tenant) -> None:
         Objective.objects.create(msp=msp, vcio=owner, year=2027, activity="touches", annual=520)
         Escalation.objects.create(msp=msp, client=client, vcio=owner, occurred_on=dt.date(2026, 5, 4),
                                   summary="Server down")
+        PracticeAssessment.objects.create(msp=msp, year=2026, answers={"first_call": True}, notes="Our year")
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)
