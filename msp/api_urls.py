@@ -6,7 +6,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from alignment.api import register as register_alignment
 from budgets.api import register as register_budgets
 from clients.api import register as register_clients
-from playbook.api import PlaybookActivitiesView
+from playbook.api import PlaybookActivitiesView, ScorecardView
 from playbook.api import register as register_playbook
 from roadmaps.api import register as register_roadmaps
 from roadmaps.api_roadmap import register as register_roadmap_plan
@@ -42,4 +42,5 @@ register_playbook(router)
 # The client's 12-quarter plan and the roadmap PDF render (plain views under clients/{client_id}/).
 urlpatterns = router.urls + roadmap_plan_urls + [
     path("playbook/activities/", PlaybookActivitiesView.as_view(), name="playbook-activities"),
+    path("scorecard/", ScorecardView.as_view(), name="scorecard-api"),
 ]

@@ -197,6 +197,7 @@ TABLE: dict[str, dict[str, str]] = {
     "escalation-list": {"GET": Perm.VIEW_CLIENTS, "POST": Perm.LOG_ESCALATIONS},
     "escalation-detail": record(Perm.VIEW_CLIENTS, Perm.LOG_ESCALATIONS),
     "playbook-activities": {"GET": Perm.VIEW_PLAYBOOK},
+    "scorecard-api": {"GET": Perm.VIEW_SCORECARD},
     "api-root": {"GET": Perm.USE_API},
     "client-roadmap": {"GET": Perm.VIEW_CLIENTS},
     "client-roadmap-pdf": {"POST": Perm.EDIT_CLIENTS},

@@ -19,6 +19,8 @@ from clients.models import Client
 from meetings.models import Meeting
 from msp.activities import activity_record
 from msp.roles import Role
+from playbook.assessment import QUESTIONS, data_answers
+from playbook.models import PracticeAssessment
 from playbook.scorecard import PeriodError, drilldown, period_parse, rating, scorecard_build
 from roadmaps.models import Initiative
 from tests import factories as f
@@ -295,3 +297,53 @@ def test_pages_csv_and_who_sees_what(tenant, login):
     assert v.get(f"/scorecard/figure/clients_churned/?start={START}&end={END}&vcio={vcio.pk}").status_code == 200
     assert len(list(csv.reader(io.StringIO(v.get("/scorecard/export.csv").content.decode())))[0]) == 5
     assert login(tenant.users[Role.TAM]).get("/scorecard/").status_code == 403
+
+
+def test_the_api_gives_the_figures_of_the_page(tenant, login):
+    build_msp(tenant)
+    vcio = tenant.users[Role.VCIO]
+    body = login(tenant.users[Role.OWNER]).get(f"/api/v1/scorecard/?start={START}&end={END}").json()
+    assert (body["start"], body["end"]) == (START, END)
+    assert [(c["vcio"], c["label"]) for c in body["columns"]] == [(vcio.pk, vcio.display_name), (None, "The MSP")]
+    churned = {f["key"]: f for f in body["columns"][0]["figures"]}["clients_churned"]
+    assert churned == {"key": "clients_churned", "label": "Clients churned", "guide": "5 % or less of the book",
+                       "value": "33.30", "display": "1", "detail": "33.3 % of the book", "rating": "red"}
+    assert len(body["columns"][1]["figures"]) == 24
+    mine = login(vcio).get("/api/v1/scorecard/").json()
+    assert [c["vcio"] for c in mine["columns"]] == [vcio.pk]
+    bad = login(vcio).get("/api/v1/scorecard/?start=2020-01-01&end=2026-01-01")
+    assert (bad.status_code, bad.json()) == (400, {"period": ["A period is at most three years."]})
+
+
+def test_self_assessment_prefilled_from_the_data_then_kept_per_year(tenant, login):
+    build_msp(tenant)
+    owner, vcio = tenant.users[Role.OWNER], tenant.users[Role.VCIO]
+    with scope(msp=tenant.msp):
+        data = data_answers(msp=tenant.msp, year=2026, now=NOW)
+    assert set(data) == {"book_size", "book_mrr", "year_planned", "playbook_used", "reviews_feed", "plan_per_client",
+                         "decision_makers", "rhythm_kept", "know_business", "advice_taken", "clients_stay",
+                         "projects_follow"}
+    assert (data["book_size"].answer, data["book_size"].evidence) == (False, f"Clients managed: {vcio.display_name}: 2")
+    assert (data["year_planned"].answer, data["year_planned"].evidence) == (
+        False, "1 of 3 clients have their next client meeting on the calendar")
+    assert (data["clients_stay"].answer, data["clients_stay"].evidence) == (
+        False, "Clients churned: 1 (25.0 % of the book); guide 5 % or less of the book")
+    assert data["advice_taken"].answer is True
+    c = login(owner)
+    page = c.get("/scorecard/assessment/?year=2025")
+    assert page.status_code == 200
+    assert page.content.decode().count('data-question="') == len(QUESTIONS) == 16
+    answers = {q.key: "yes" for q in QUESTIONS}
+    answers.pop("vcio_time")
+    refused = c.post("/scorecard/assessment/?year=2025", answers)
+    assert "Answer every question (1 left)." in refused.content.decode()
+    assert c.post("/scorecard/assessment/?year=2025", {**answers, "vcio_time": "no", "notes": "Hire"}).status_code == 302
+    with scope(msp=tenant.msp):
+        kept = PracticeAssessment.objects.get(year=2025)
+    assert kept.answers == {q.key: q.key != "vcio_time" for q in QUESTIONS}
+    assert (kept.notes, kept.assessed_by, kept.version) == ("Hire", owner, 1)
+    assert set(kept.evidence) == set(data)
+    this_year = c.get("/scorecard/assessment/").content.decode()
+    assert "<th scope=\"col\">2025</th>" in this_year
+    assert login(vcio).get("/scorecard/assessment/").status_code == 403
+    assert c.get("/scorecard/assessment/?year=1999").status_code == 404
