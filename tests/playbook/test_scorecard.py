@@ -337,7 +337,8 @@ def test_self_assessment_prefilled_from_the_data_then_kept_per_year(tenant, logi
     answers.pop("vcio_time")
     refused = c.post("/scorecard/assessment/?year=2025", answers)
     assert "Answer every question (1 left)." in refused.content.decode()
-    assert c.post("/scorecard/assessment/?year=2025", {**answers, "vcio_time": "no", "notes": "Hire"}).status_code == 302
+    saved = c.post("/scorecard/assessment/?year=2025", {**answers, "vcio_time": "no", "notes": "Hire"})
+    assert saved.status_code == 302
     with scope(msp=tenant.msp):
         kept = PracticeAssessment.objects.get(year=2025)
     assert kept.answers == {q.key: q.key != "vcio_time" for q in QUESTIONS}
