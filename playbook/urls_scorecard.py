@@ -7,6 +7,6 @@ from . import views_scorecard as views
 urlpatterns = [
     path("", views.scorecard, name="scorecard"),
     path("export.csv", views.scorecard_csv, name="scorecard_csv"),
-    path("figure/<slug:key>/", views.scorecard_figure, name="scorecard_figure"),
+    path("figure/<slug:figure>/", views.scorecard_figure, name="scorecard_figure"),
     path("assessment/", views.assessment, name="assessment"),
 ]

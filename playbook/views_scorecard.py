@@ -95,10 +95,10 @@ def scorecard(request):
 
 @require_perm(Perm.VIEW_SCORECARD)
 @require_GET
-def scorecard_figure(request, key: str):
+def scorecard_figure(request, figure: str):
     """The clients behind one figure: ?vcio=<user id> or all (the MSP), and the period."""
-    figure = FIGURE_BY_KEY.get(key)
-    if figure is None:
+    key = figure
+    if key not in FIGURE_BY_KEY:
         raise Http404
     try:
         period = _period(request)

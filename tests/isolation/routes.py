@@ -37,6 +37,8 @@ ROUTE_OBJECTS = {
 }
 # Placeholders that are secrets, not ids: a well-formed value nobody holds.
 SECRET_PLACEHOLDERS = {"key", "uidb36"}
+# Placeholders that name a fixed vocabulary, not a row: the same real value for victim and attacker.
+FIXED_PLACEHOLDERS = {("scorecard_figure", "figure"): "clients_churned"}
 # Routes with no tenant data, sign-in and account pages of allauth included; walked all the same.
 PUBLIC_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/")
 
@@ -156,6 +158,8 @@ def fill(route: Route, world: World) -> Filled:
             # secret nobody was sent (a portal link names its MSP, so this one names the victim's).
             kwargs[name] = f"p.{world.victim.msp.pk}.{secrets.token_urlsafe(24)}"
             nowhere[name] = f"p.{uuid.uuid4()}.{secrets.token_urlsafe(24)}"
+        elif (route.name, name) in FIXED_PLACEHOLDERS:
+            kwargs[name] = nowhere[name] = FIXED_PLACEHOLDERS[(route.name, name)]
         elif name in SECRET_PLACEHOLDERS:
             kwargs[name] = nowhere[name] = "zz" if name == "uidb36" else secrets.token_urlsafe(16)
         else:
