@@ -8,7 +8,7 @@ from budgets.api import register as register_budgets
 from clients.api import register as register_clients
 from meetings.api import register as register_meetings
 from meetings.views_feeds import ClientCalendarView
-from playbook.api import PlaybookActivitiesView
+from playbook.api import PlaybookActivitiesView, ScorecardView
 from playbook.api import register as register_playbook
 from roadmaps.api import register as register_roadmaps
 from roadmaps.api_roadmap import register as register_roadmap_plan
@@ -51,4 +51,5 @@ urlpatterns = router.urls + roadmap_plan_urls + survey_urls + [
     path("playbook/activities/", PlaybookActivitiesView.as_view(), name="playbook-activities"),
     # A client's meetings as an iCalendar feed (meetings/views_feeds.py).
     path("clients/<uuid:client_id>/calendar.ics", ClientCalendarView.as_view(), name="client-calendar"),
+    path("scorecard/", ScorecardView.as_view(), name="scorecard-api"),
 ]

@@ -160,3 +160,51 @@ def stacked_bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Seq
                      'text-anchor="middle" fill="#6c757d">No data yet</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+RATING_COLOURS = {"green": "#198754", "amber": "#fd7e14", "red": "#dc3545", "none": "#adb5bd"}
+
+
+def guide_bar_chart(rows: Sequence[tuple[str, Decimal | float | None, Decimal | float | None, str]], *,
+                    title: str, width: int = 720, unit: str = " %", x_max: float = 100) -> SafeString:
+    """One horizontal bar per row (label, value, guide, rating): the bar coloured by its rating (green,
+    amber, red, none), a dark tick at the guide, the value written after the bar. None draws no bar."""
+    left, right, top, row_h = 250, 60, 30, 24
+    height = top + row_h * len(rows) + 24
+    plot_w = width - left - right
+
+    def x(v: float) -> float:
+        return left + plot_w * min(max(float(v), 0.0), x_max) / x_max
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(title)}" class="chart chart-guide" '
+        f'style="max-width:100%;font-family:DejaVu Sans,Arial,sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="4" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
+    ]
+    for step in range(5):
+        value = x_max * step / 4
+        xx = _num(x(value))
+        parts.append(f'<line x1="{xx}" y1="{top - 4}" x2="{xx}" y2="{height - 20}" stroke="#dee2e6"/>')
+        parts.append(f'<text x="{xx}" y="{height - 6}" font-size="10" text-anchor="middle" fill="#6c757d">'
+                     f"{_num(value)}{escape(unit)}</text>")
+    for i, (label, value, guide, rating) in enumerate(rows):
+        y = top + row_h * i
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" font-size="11" text-anchor="end" fill="#212529">'
+                     f"{escape(label)}</text>")
+        if value is not None:
+            colour = RATING_COLOURS.get(rating, RATING_COLOURS["none"])
+            parts.append(f'<rect class="bar" data-rating="{escape(rating)}" x="{left}" y="{y + 4}" '
+                         f'width="{_num(x(value) - left)}" height="{row_h - 8}" fill="{colour}">'
+                         f"<title>{escape(label)}: {escape(value)}{escape(unit)}</title></rect>")
+            parts.append(f'<text x="{_num(x(value) + 4)}" y="{y + 15}" font-size="10" fill="#212529">'
+                         f"{escape(value)}{escape(unit)}</text>")
+        else:
+            parts.append(f'<text x="{left + 4}" y="{y + 15}" font-size="10" fill="#6c757d">no data</text>')
+        if guide is not None:
+            gx = _num(x(guide))
+            parts.append(f'<line class="guide" x1="{gx}" y1="{y + 1}" x2="{gx}" y2="{y + row_h - 1}" '
+                         f'stroke="#212529" stroke-width="2"><title>guide {escape(guide)}{escape(unit)}</title></line>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -44,6 +44,10 @@ class Perm:
     VIEW_ALL_PLAYBOOKS = "playbook.view_all"
     SET_OBJECTIVES = "playbook.objectives"
     LOG_ESCALATIONS = "playbook.escalations"  # log and edit escalations
+    # The owner's scorecard: a vCIO reads their own column; owners and viewers every column and the MSP's.
+    VIEW_SCORECARD = "scorecard.view"
+    VIEW_ALL_SCORECARD = "scorecard.view_all"
+    ASSESS_PRACTICE = "scorecard.assess"  # the owner's yearly practice self-assessment
     # Roadmaps (reading them needs only VIEW_CLIENTS).
     EDIT_ROADMAPS = "roadmaps.edit"  # initiatives, moving them, lifecycle suggestions
     # The client survey (results and campaigns are read with VIEW_CLIENTS).
@@ -71,6 +75,9 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.SET_OBJECTIVES,
             Perm.LOG_ESCALATIONS,
             Perm.MANAGE_SURVEYS,
+            Perm.VIEW_SCORECARD,
+            Perm.VIEW_ALL_SCORECARD,
+            Perm.ASSESS_PRACTICE,
         }
         | _REVIEW_LEAD
         | {Perm.EDIT_ROADMAPS}
@@ -78,12 +85,13 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.VCIO: frozenset(
         _STAFF_READ | {Perm.EDIT_CLIENTS, Perm.ARCHIVE_CLIENTS, Perm.EDIT_ASSETS, Perm.MANAGE_PORTAL,
                        Perm.EDIT_STANDARDS, Perm.EDIT_ROADMAPS, Perm.EDIT_BUDGETS, Perm.VIEW_PLAYBOOK,
-                       Perm.LOG_ESCALATIONS}
+                       Perm.LOG_ESCALATIONS, Perm.VIEW_SCORECARD}
         | _REVIEW_LEAD
     ),
     Role.TAM: frozenset(_STAFF_READ | {Perm.EDIT_ASSETS, Perm.EDIT_STANDARDS, Perm.LOG_ESCALATIONS}
                         | {Perm.ANSWER_REVIEWS}),
-    Role.VIEWER: frozenset(_STAFF_READ | {Perm.VIEW_PLAYBOOK, Perm.VIEW_ALL_PLAYBOOKS}),
+    Role.VIEWER: frozenset(_STAFF_READ | {Perm.VIEW_PLAYBOOK, Perm.VIEW_ALL_PLAYBOOKS, Perm.VIEW_SCORECARD,
+                                          Perm.VIEW_ALL_SCORECARD}),
     Role.CLIENT: frozenset({Perm.USE_PORTAL}),
 }
 

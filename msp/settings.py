@@ -283,3 +283,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The owner's scorecard (playbook/scorecard.py, docs/scorecard.md): each figure's green and amber bands,
+# (low, high) with both ends included and None for no end; outside both is red. Shares are percentages.
+_SHARE_90 = {"green": (90, None), "amber": (70, None)}
+SCORECARD_RATINGS = {
+    "clients_managed": {"green": (35, 45), "amber": (30, 50)},  # per vCIO
+    "mrr_managed": {"green": (105000, 135000), "amber": (90000, 150000)},  # per vCIO
+    "clients_churned": {"green": (None, 5), "amber": (None, 10)},
+    "mrr_churned": {"green": (None, 5), "amber": (None, 10)},
+    "alignment_score": {"green": (75, None), "amber": (60, None)},
+    "alignment_trend": {"green": (0, None), "amber": (-5, None)},
+    "step_pre_planning": _SHARE_90,
+    "step_review": _SHARE_90,
+    "step_roadmap": _SHARE_90,
+    "step_budget": _SHARE_90,
+    "step_strategy": _SHARE_90,
+    "step_quarterly": _SHARE_90,
+    "roadmap_and_budget": _SHARE_90,
+    "meetings_held": {"green": (90, None), "amber": (75, None)},
+    "meetings_missed": {"green": (None, 5), "amber": (None, 10)},
+    "decision_makers": {"green": (80, None), "amber": (60, None)},
+    "business_knowledge": {"green": (80, None), "amber": (50, None)},
+    "playbook_pace": {"green": (83, None), "amber": (50, None)},  # 5 of 6 activities on pace is 83.3 %
+    "survey_satisfied": {"green": (80, None), "amber": (60, None)},
+    "survey_response": {"green": (30, None), "amber": (15, None)},
+    "nonrecurring": {"green": (30, None), "amber": (20, None)},
+    "recommendations_implemented": {"green": (50, None), "amber": (30, None)},
+}

@@ -41,6 +41,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("surveys/", include("surveys.urls")),
     path("s/", include("surveys.urls_public")),
+    path("scorecard/", include("playbook.urls_scorecard")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),
     path("api/v1/", include("msp.api_urls")),

@@ -41,9 +41,11 @@ def home(request):
         return redirect("workspace_create")
     if request.role == Role.CLIENT:
         return redirect("portal_home")
+    if request.role == Role.OWNER:
+        return redirect("scorecard")  # the practice at a glance (playbook/views_scorecard.py)
     if request.role in (Role.VCIO, Role.TAM):
         return vcio_home_page(request)  # the work waiting for them (meetings/views_home.py)
-    return redirect("client_list")  # owners and viewers: until their scorecard exists
+    return redirect("client_list")
 
 
 @signed_in

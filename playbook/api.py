@@ -20,6 +20,7 @@ from msp.roles import Perm, can
 from . import services
 from .filters import EscalationFilter, ObjectiveFilter
 from .models import Escalation, Objective
+from .scorecard import PeriodError, period_parse, scorecard_build
 from .selectors import ACTIVITIES, playbook_vcios, playbook_year
 
 
@@ -197,3 +198,55 @@ def _int_param(request, name: str, default: int, low: int, high: int) -> int:
 def register(router) -> None:
     router.register("playbook/objectives", PlaybookObjectiveViewSet, basename="playbook-objective")
     router.register("escalations", EscalationViewSet, basename="escalation")
+
+
+class ScorecardFigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    guide = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True,
+                                     help_text="What is rated (a share in %, a count, money per vCIO).")
+    display = serializers.CharField()
+    detail = serializers.CharField()
+    rating = serializers.CharField(help_text="green, amber, red or none")
+
+
+class ScorecardColumnSerializer(serializers.Serializer):
+    vcio = serializers.IntegerField(allow_null=True, help_text="User id; null for the whole MSP.")
+    label = serializers.CharField()
+    figures = ScorecardFigureSerializer(many=True)
+
+
+class ScorecardSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    columns = ScorecardColumnSerializer(many=True)
+
+
+class ScorecardView(APIView):
+    """The owner's scorecard: the page's figures per vCIO and for the MSP; a vCIO gets their own column."""
+
+    permission_classes = [IsAuthenticated, RolePermission]
+    read_perm = Perm.VIEW_SCORECARD
+
+    @extend_schema(
+        tags=["scorecard"], summary="The vCIO scorecard for a period",
+        parameters=[OpenApiParameter("start", str, description="YYYY-MM-DD; a year before `end` by default."),
+                    OpenApiParameter("end", str, description="YYYY-MM-DD; today by default. At most three years.")],
+        responses={200: ScorecardSerializer, 400: OpenApiResponse(description="A bad or too long period.")},
+    )
+    def get(self, request):
+        try:
+            period = period_parse(msp=request.msp, start=request.query_params.get("start", "").strip(),
+                                  end=request.query_params.get("end", "").strip())
+        except PeriodError as error:
+            raise exceptions.ValidationError({"period": [str(error)]}) from None
+        own = not can(request.role, Perm.VIEW_ALL_SCORECARD)
+        card = scorecard_build(msp=request.msp, period=period, only_vcio=request.user if own else None)
+        return Response(ScorecardSerializer({
+            "start": period.start, "end": period.end,
+            "columns": [{"vcio": c.vcio.pk if c.vcio else None, "label": c.label,
+                         "figures": [{"key": f.key, "label": f.label, "guide": f.guide, "value": f.value,
+                                      "display": f.display, "detail": f.detail, "rating": f.rating}
+                                     for f in c.figures.values()]} for c in card.columns],
+        }).data)

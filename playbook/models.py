@@ -60,3 +60,29 @@ class Escalation(TenantModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.summary
+
+
+@pghistory.track()
+class PracticeAssessment(TenantModel, VersionedModel):
+    """The owner's yearly self-assessment of the vCIO practice: a yes or no to each question of
+    playbook.assessment, and for the questions the data answers, the figure it showed when saved."""
+
+    client_path = None  # internal: portal users see none
+
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    answers = models.JSONField(default=dict, blank=True, help_text="{question key: true or false}")
+    evidence = models.JSONField(default=dict, blank=True,
+                                help_text="{question key: the figure behind the data's answer, when saved}")
+    notes = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["msp", "year"], name="practice_assessment_once_a_year",
+                                    violation_error_message="This year already has its self-assessment."),
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice self-assessment {self.year}"

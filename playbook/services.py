@@ -13,8 +13,9 @@ from msp.models import Membership, Msp, User
 from msp.records import record_archive, record_create, record_update
 from msp.roles import Role
 
+from .assessment import QUESTION_KEYS
 from .choices import MAX_OBJECTIVE, PlaybookActivity
-from .models import Escalation, Objective
+from .models import Escalation, Objective, PracticeAssessment
 
 PLAYBOOK_ROLES = (Role.VCIO, Role.OWNER)  # an owner may run a vCIO practice too
 
@@ -79,3 +80,27 @@ def escalation_update(*, escalation: Escalation, actor: User | None, expected_ve
 
 def escalation_archive(*, escalation: Escalation, actor: User | None) -> Escalation:
     return record_archive(escalation, actor=actor)
+
+
+@transaction.atomic
+def assessment_save(*, msp: Msp, year: int, actor: User | None, answers: dict[str, bool],
+                    evidence: dict[str, str], notes: str = "", expected_version: int | None = None):
+    """Keep the owner's self-assessment of `year` (one a year): every question answered yes or no."""
+    missing = [k for k in QUESTION_KEYS if not isinstance(answers.get(k), bool)]
+    unknown = sorted(set(answers) - set(QUESTION_KEYS))
+    errors = {}
+    if missing:
+        errors["answers"] = f"Answer every question ({len(missing)} left)."
+    if unknown:
+        errors["answers"] = f"Not a question of the self-assessment: {', '.join(unknown)}."
+    if not 2000 <= year <= 2100:
+        errors["year"] = "A year from 2000 to 2100."
+    if errors:
+        raise ValidationError(errors)
+    fields = {"answers": {k: answers[k] for k in QUESTION_KEYS},
+              "evidence": {k: v for k, v in evidence.items() if k in QUESTION_KEYS}, "notes": notes.strip(),
+              "assessed_by": actor}
+    existing = PracticeAssessment.objects.select_for_update().filter(year=year).first()
+    if existing is None:
+        return record_create(PracticeAssessment, msp=msp, actor=actor, year=year, **fields)
+    return record_update(existing, actor=actor, expected_version=expected_version, **fields)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from clients.models import Client
@@ -200,3 +201,32 @@ def client_responses(*, client: Client) -> QuerySet[SurveyResponse]:
     """The client's responses, newest first (for the portal's past results and the client's results page)."""
     return (SurveyResponse.objects.filter(client=client).select_related("campaign", "invitation__contact")
             .prefetch_related("answers__question").order_by("-submitted_at"))
+
+
+def scorecard_survey_figures(*, start_at: datetime, end_at: datetime, vcio_ids: list[int]) -> dict | None:
+    """The survey part of the owner's scorecard, in two statements; None when no invitation went out in the
+    period (the scorecard says "No survey yet").
+
+    Keyed by vCIO id (the client's vCIO now) for each of `vcio_ids`, plus None for the whole MSP; each value
+    holds `invited` (invitations sent in the period), `responded` (of them answered), `answers` (scores given
+    in the period) and `answers_8_or_more` (of them on target)."""
+    sent = (SurveyInvitation.objects.filter(sent_at__gte=start_at, sent_at__lt=end_at)
+            .values("client__vcio_id")
+            .annotate(invited=Count("pk"), responded=Count("pk", filter=Q(answered_at__isnull=False))))
+    given = (SurveyAnswer.objects.filter(response__submitted_at__gte=start_at, response__submitted_at__lt=end_at)
+             .values("response__client__vcio_id")
+             .annotate(answers=Count("pk"), on_target=Count("pk", filter=Q(score__gte=TARGET))))
+    rows = {vcio_id: {"invited": 0, "responded": 0, "answers": 0, "answers_8_or_more": 0}
+            for vcio_id in [*vcio_ids, None]}
+    whole = rows[None]
+    for row in sent:
+        for key in {row["client__vcio_id"], None}:
+            if key in rows:
+                rows[key]["invited"] += row["invited"]
+                rows[key]["responded"] += row["responded"]
+    for row in given:
+        for key in {row["response__client__vcio_id"], None}:
+            if key in rows:
+                rows[key]["answers"] += row["answers"]
+                rows[key]["answers_8_or_more"] += row["on_target"]
+    return rows if whole["invited"] or whole["answers"] else None

@@ -43,6 +43,8 @@ ROUTE_OBJECTS = {
 }
 # Placeholders that are secrets, not ids: a well-formed value nobody holds.
 SECRET_PLACEHOLDERS = {"key", "uidb36"}
+# Placeholders that name a fixed vocabulary, not a row: the same real value for victim and attacker.
+FIXED_PLACEHOLDERS = {("scorecard_figure", "figure"): "clients_churned"}
 # Routes with no tenant data, sign-in and account pages of allauth included; walked all the same.
 PUBLIC_PREFIXES = ("accounts/", "healthz", "readyz", "api/schema/", "api/docs/", "invitations/", "calendar/", "s/",
                    "api/v1/public/")
@@ -69,7 +71,7 @@ class Route:
 
     @property
     def has_ids(self) -> bool:
-        return any(p != "format" for p in self.placeholders)
+        return any(p != "format" and (self.name, p) not in FIXED_PLACEHOLDERS for p in self.placeholders)
 
     @property
     def view_class(self):
@@ -167,6 +169,8 @@ def fill(route: Route, world: World) -> Filled:
             kwargs[name] = survey_token_make(invitation_id=world.objects["surveys.SurveyInvitation"].pk,
                                              msp_id=world.attacker.msp.pk)
             nowhere[name] = survey_token_make(invitation_id=uuid.uuid4(), msp_id=uuid.uuid4())
+        elif (route.name, name) in FIXED_PLACEHOLDERS:
+            kwargs[name] = nowhere[name] = FIXED_PLACEHOLDERS[(route.name, name)]
         elif name in SECRET_PLACEHOLDERS:
             kwargs[name] = nowhere[name] = "zz" if name == "uidb36" else secrets.token_urlsafe(16)
         else:

@@ -36,7 +36,7 @@ from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireA
 from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
-from playbook.models import Escalation, Objective
+from playbook.models import Escalation, Objective, PracticeAssessment
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
 from surveys.models import (
@@ -313,6 +313,9 @@ def build_victim_rows(world: World) -> None:
                                                         campaign=sent_campaign, client=client,
                                                         comment="Alpha comment", follow_up=action_item)
         survey_answer = SurveyAnswer.objects.create(msp=msp, response=survey_response, question=question, score=6)
+        assessment = PracticeAssessment.objects.create(msp=msp, year=2026, answers={"first_call": True},
+                                                       evidence={"book_size": "Alpha evidence"},
+                                                       notes="Alpha assessment notes", assessed_by=owner)
         # Client B's own rows: its portal user may see these and nothing of client A.
         Initiative.objects.create(msp=msp, client=client_b, title="B initiative", status="proposed",
                                   start_quarter=q1)
@@ -341,6 +344,7 @@ def build_victim_rows(world: World) -> None:
         "surveys.Survey": short_survey, "surveys.SurveyQuestion": question, "surveys.SurveyCampaign": campaign,
         "surveys.SurveyInvitation": survey_invitation, "surveys.SurveyResponse": survey_response,
         "surveys.SurveyAnswer": survey_answer,
+        "playbook.PracticeAssessment": assessment,
     }
 
 

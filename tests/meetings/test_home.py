@@ -178,10 +178,10 @@ def test_the_page_links_each_line_and_keeps_its_queries_bounded(world, login):
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-@pytest.mark.parametrize("role", [Role.OWNER, Role.VIEWER])
-def test_owners_and_viewers_keep_the_client_list(tenant, login, role):
+@pytest.mark.parametrize(("role", "home"), [(Role.OWNER, "/scorecard/"), (Role.VIEWER, "/clients/")])
+def test_owners_get_the_scorecard_and_viewers_the_client_list(tenant, login, role, home):
     response = login(tenant.users[role]).get("/")
-    assert (response.status_code, response["Location"]) == (302, "/clients/")
+    assert (response.status_code, response["Location"]) == (302, home)
 
 
 def test_a_tam_gets_the_home(tenant, login):

@@ -44,7 +44,7 @@ def test_owner_signs_up_and_gets_a_new_msp():
         ("founder@newmsp.test", "owner")
     ]
     home = c.get("/", follow=True)
-    assert home.redirect_chain[-1][0] == "/clients/"
+    assert home.redirect_chain[-1][0] == "/scorecard/"  # the owner's home is the scorecard
     assert "Northwind IT" in home.content.decode()
 
 

@@ -37,7 +37,7 @@ from msp.models import Activity, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
 from msp.roles import Role
 from msp.tenancy import TenantMiddleware, TenantTask
-from playbook.models import Escalation, Objective
+from playbook.models import Escalation, Objective, PracticeAssessment
 from roadmaps.models import Initiative, LifecycleDecision
 from standards.models import StandardRevision
 from surveys.models import (
@@ -93,6 +93,7 @@ def populate(tenant) -> None:
         statement = QuestionnaireStatement.objects.create(msp=msp, text="We test our backups", service="Backup")
         QuestionnaireAnswer.objects.create(msp=msp, meeting=meeting, statement=statement, selected=True)
         CalendarFeed.objects.create(msp=msp, user=owner, prefix="abcdefgh", key_hash=f"{msp.slug:0<64}"[:64])
+        PracticeAssessment.objects.create(msp=msp, year=2026, answers={"first_call": True}, notes="Our year")
         Job.objects.create(msp=msp, kind="asset_import", title="Import")
         Notification.objects.create(msp=msp, user=owner, title="Hello")
         Activity.objects.create(msp=msp, kind="review_completed", actor=owner)
