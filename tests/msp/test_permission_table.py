@@ -90,6 +90,7 @@ TABLE: dict[str, dict[str, str]] = {
     "portal_initiative_decide": page(Perm.USE_PORTAL),
     "portal_budget_line_decide": page(Perm.USE_PORTAL),
     "portal_meeting_ics": page(Perm.USE_PORTAL),
+    "portal_meeting_questionnaire": page(Perm.USE_PORTAL),
     "calendar_feed": page(PUBLIC),
     "calendar_feed_page": page(Perm.USE_STAFF_AREA),
     "calendar_feed_revoke": page(Perm.USE_STAFF_AREA),
