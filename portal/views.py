@@ -122,7 +122,7 @@ def portal_meeting_questionnaire(request, meeting_id):
     zone = ZoneInfo(meeting.time_zone)
     return render(request, "portal/questionnaire.html", {
         "client": client, "meeting": meeting, "form": form, "asked": asked,
-        "local_start": meeting.starts_at.astimezone(zone),
+        "local_start": meeting.starts_at.astimezone(zone).replace(tzinfo=None),
     }, status=status)
 
 

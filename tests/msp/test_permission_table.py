@@ -220,6 +220,8 @@ TABLE: dict[str, dict[str, str]] = {
     "client-roadmap-pdf": {"POST": Perm.EDIT_CLIENTS},
     # Meetings: read by every staff role, run by the people who edit clients (owner, vCIO).
     "meeting_list": page(Perm.VIEW_CLIENTS),
+    "meeting_plan": page(Perm.EDIT_CLIENTS),
+    "meeting_edit": page(Perm.EDIT_CLIENTS),
     "meeting_detail": page(Perm.VIEW_CLIENTS, write=Perm.EDIT_CLIENTS),
     "meeting_move": page(Perm.EDIT_CLIENTS),
     "meeting_cancel": page(Perm.EDIT_CLIENTS),
