@@ -13,7 +13,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,10 +76,8 @@ def _wants_json(request) -> bool:
 
 # --- the roadmap ----------------------------------------------------------------------------------------
 
-@require_perm(Perm.VIEW_CLIENTS)
-@require_GET
-def roadmap_detail(request, client_id):
-    client = _client(client_id)
+def _roadmap_context(request, client: Client) -> dict:
+    """What the roadmap page shows, filtered by the query string: the page and the in-place board share it."""
     quarters = _horizon(client)
     filter_form = RoadmapFilterForm(request.GET or None)
     filters = filter_form.filters()
@@ -87,19 +85,29 @@ def roadmap_detail(request, client_id):
     prices = _prices(client, quarters, board.initiatives)
     for initiative in board.initiatives:
         initiative.price = prices[initiative.pk]
-    suggestions = selectors.lifecycle_suggestions(client=client, quarters=quarters)
-    can_edit = can(request.role, Perm.EDIT_ROADMAPS) and not client.is_archived
-    return render(request, "roadmaps/roadmap_detail.html", {
+    return {
         "client": client,
         "board": board,
         "quarters": quarters,
         "filter_form": filter_form,
         "filtered": any(filters.values()),
+        "can_edit": can(request.role, Perm.EDIT_ROADMAPS) and not client.is_archived,
+    }
+
+
+@require_perm(Perm.VIEW_CLIENTS)
+@require_GET
+def roadmap_detail(request, client_id):
+    client = _client(client_id)
+    context = _roadmap_context(request, client)
+    suggestions = selectors.lifecycle_suggestions(client=client, quarters=context["quarters"])
+    context.update({
         "groups": selectors.lifecycle_groups(suggestions),
         "suggestion_count": len(suggestions),
-        "can_edit": can_edit,
-        "open_recommendations": len(selectors.recommendations_off_roadmap(client=client)) if can_edit else 0,
+        "open_recommendations": (len(selectors.recommendations_off_roadmap(client=client))
+                                 if context["can_edit"] else 0),
     })
+    return render(request, "roadmaps/roadmap_detail.html", context)
 
 
 # --- initiatives ----------------------------------------------------------------------------------------
@@ -170,7 +178,9 @@ def initiative_archive(request, initiative_id):
 @require_perm(Perm.EDIT_ROADMAPS)
 @require_POST
 def initiative_move(request, initiative_id):
-    """Drag and drop (fetch, answers JSON) or a plain form post (redirects back to the roadmap)."""
+    """A move from the board. htmx (drag and drop, or the arrow keys on a card) gets the board and backlog
+    re-rendered in place with the filters of its query string, or the refusal as text with its status;
+    `Accept: application/json` gets JSON; a plain form post is redirected back to the roadmap."""
     initiative = _initiative(initiative_id)
     client = initiative.client
     form = MoveForm(request.POST)
@@ -191,6 +201,12 @@ def initiative_move(request, initiative_id):
         where = (Quarter.containing(initiative.start_quarter, client.fiscal_year_start_month).label
                  if initiative.start_quarter else "the backlog")
         message = f"Moved “{initiative.title}” to {where}."
+    if request.headers.get("HX-Request"):
+        if error is not None:
+            return HttpResponse(error, status=status, content_type="text/plain; charset=utf-8")
+        context = _roadmap_context(request, client)
+        context["moved"] = {"message": message, "initiative": initiative.pk}
+        return render(request, "roadmaps/includes/workspace.html", context)
     if _wants_json(request):
         if error is not None:
             return JsonResponse({"ok": False, "error": error}, status=status)

@@ -6,17 +6,21 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 from playwright.sync_api import expect
 
 from alignment.models import Recommendation
 from budgets.selectors import client_horizon
+from msp.roles import Role
 from roadmaps.models import Initiative, LifecycleDecision
+from roadmaps.services import initiative_create
 from tests import factories as f
 from tests.e2e.conftest import LAPTOP, TABLET, assert_fits, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DESK = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -63,16 +67,19 @@ def test_vcio_builds_a_roadmap_from_recommendations_and_lifecycle(page_at, tenan
         mfa = Initiative.objects.get(title="Require MFA on every mailbox")
         assert [r.title for r in backup.recommendations.all()] == ["Keep a backup copy off site"]
 
-    # Drag one card from the backlog onto the fourth quarter's column.
+    # Drag one card from the backlog onto the fourth quarter's column: the board changes in place.
     target = quarters[3]
+    page.evaluate("window.notReloaded = true")
     page.locator(f"#initiative-{backup.pk}").drag_to(
         page.locator(f'.rm-col[data-drop-quarter="{target.start.isoformat()}"]'))
     page.wait_for_load_state("networkidle")
     moved = page.locator(f".rm-grid #initiative-{backup.pk}")
     expect(moved).to_have_attribute("data-column", "3")
     expect(moved).to_contain_text(target.label)
-    expect(page.get_by_role("alert").first).to_contain_text(f"Moved “Keep a backup copy off site” to {target.label}.")
+    expect(page.locator("#roadmap-status")).to_have_text(f"Moved “Keep a backup copy off site” to {target.label}.")
     expect(backlog.locator("article.rm-card")).to_have_count(1)
+    assert page.evaluate("window.notReloaded") is True
+    expect(moved).to_be_focused()
 
     # The other through its edit form: two quarters from the sixth.
     page.locator(f"#initiative-{mfa.pk}").get_by_role("link", name="Require MFA on every mailbox").click()
@@ -125,3 +132,61 @@ def test_on_a_tablet_the_board_scrolls_sideways_not_the_page(page_at, tenant, se
     # The TAM reads the plan but does not move it.
     expect(page.locator("[draggable=true]")).to_have_count(0)
     expect(page.get_by_role("link", name="New initiative")).to_have_count(0)
+
+
+def test_at_1280_the_board_reads_and_moves_from_the_keyboard(page_at, tenant, setup):
+    """Wide quarters scrolling sideways under headers that stay in view, the backlog beside the board, and a
+    card moved with the arrow keys and B without the page reloading."""
+    client, quarters = setup
+    with scope(msp=tenant.msp):
+        card = initiative_create(client=client, actor=tenant.users[Role.VCIO],
+                                 title="Replace the firewall at head office and the branch",
+                                 start_quarter=quarters[1].start, end_quarter=quarters[1].start)
+    page = page_at(DESK)
+    sign_in(page, "vcio@alpha.test", PASSWORD)
+    page.goto(f"/roadmaps/client/{client.pk}/")
+    assert_fits(page)
+    columns = page.locator(".rm-quarter")
+    expect(columns).to_have_count(12)
+    assert columns.first.bounding_box()["width"] >= 176
+    board, side = page.locator("#board").bounding_box(), page.locator("#backlog").bounding_box()
+    assert side["x"] >= board["x"] + board["width"]
+    assert abs(side["y"] - board["y"]) < 2
+    scroller = page.locator(".rm-scroll")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+    # The headers stay at the top of the board when it scrolls down.
+    scroller.evaluate("el => { el.style.maxHeight = '12rem'; el.scrollTop = 400; }")
+    assert abs(columns.first.bounding_box()["y"] - page.locator(".rm-year").first.bounding_box()["y"]
+               - 30.4) < 2
+    assert columns.first.bounding_box()["y"] - scroller.bounding_box()["y"] < 40
+    scroller.evaluate("el => { el.style.maxHeight = ''; el.scrollTop = 0; }")
+
+    page.evaluate("window.notReloaded = true")
+    moved = page.locator(f"#initiative-{card.pk}")
+    moved.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#roadmap-status")).to_have_text(f"Moved “{card.title}” to {quarters[2].label}.")
+    expect(moved).to_have_attribute("data-column", "2")
+    expect(moved).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(moved).to_have_attribute("data-column", "1")
+    expect(moved).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(moved).to_have_attribute("data-column", "0")
+    page.keyboard.press("b")
+    expect(page.locator("#roadmap-status")).to_have_text(f"Moved “{card.title}” to the backlog.")
+    expect(page.locator(f"#backlog-cards #initiative-{card.pk}")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f".rm-grid #initiative-{card.pk}")).to_have_attribute("data-column", "0")
+    assert page.evaluate("window.notReloaded") is True
+    with scopes_disabled():
+        card.refresh_from_db()
+        assert (card.start_quarter, card.end_quarter, card.version) == (quarters[0].start, None, 6)
+
+    # Someone else moved it meanwhile: the refusal shows above the board and nothing moves.
+    with scopes_disabled():
+        Initiative.objects.filter(pk=card.pk).update(version=9)
+    page.locator(f"#initiative-{card.pk}").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#roadmap-alert")).to_contain_text("was changed by someone else since this page was loaded")
+    expect(page.locator(f"#initiative-{card.pk}")).to_have_attribute("data-column", "0")

@@ -57,7 +57,8 @@ def test_roadmap_shows_twelve_fiscal_quarters_and_placed_cards(tenant, july, fro
         "FY2029 Q2", "FY2029 Q3", "FY2029 Q4", "FY2030 Q1"]
     assert re.findall(r'data-drop-quarter="([\d-]+)" data-quarter-label="(FY\d+ Q\d)" id=', body)[:3] == [
         ("2026-10-01", "FY2027 Q2"), ("2027-01-01", "FY2027 Q3"), ("2027-04-01", "FY2027 Q4")]
-    assert re.findall(r'class="rm-year" style="grid-column: (\d+) / span (\d)[^>]*>(FY\d+)<', body) == [
+    years = r'class="rm-year" style="grid-column: (\d+) / span (\d)[^>]*><span class="rm-year-label">(FY\d+)<'
+    assert re.findall(years, body) == [
         ("1", "3", "FY2027"), ("4", "4", "FY2028"), ("8", "4", "FY2029"), ("12", "1", "FY2030")]
     html = card(response, overhaul)
     assert 'data-column="0" data-span="2" style="grid-column: 1 / span 2; grid-row: 3"' in html
@@ -283,6 +284,38 @@ def test_drag_and_drop_move_answers_json(tenant, july, frozen_today, login):
     assert json.loads(backlog.content)["message"] == "Moved “Backup overhaul” to the backlog."
     moved = reload(initiative)
     assert (moved.start_quarter, moved.end_quarter, moved.version) == (None, None, 3)
+
+
+def test_a_move_from_the_board_answers_the_board_in_place(tenant, july, frozen_today, login):
+    """htmx gets #roadmap-work back (board, backlog, the message), filtered as the page was; a refusal is
+    its text with its status, and changes nothing."""
+    moving = create(tenant, title="Backup overhaul", status="scheduled", start_quarter=d("2026-10-01"),
+                    end_quarter=d("2027-01-01"))
+    create(tenant, title="Phone system", status="idea", start_quarter=d("2026-10-01"))
+    c = login(tenant.users[Role.VCIO])
+    url = f"/roadmaps/initiatives/{moving.pk}/move/?status=scheduled"
+    response = c.post(url, {"start_quarter": "2027-07-01", "version": 1}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="roadmap-work"')
+    assert "<html" not in html
+    assert re.sub(r"\s+", " ", html.split('id="roadmap-status"', 1)[1].split("</div>", 1)[0]) == (
+        ' class="rm-status alert alert-success py-2" role="status" aria-live="polite"><i class="bi bi-check2-circle" '
+        'aria-hidden="true"></i> Moved “Backup overhaul” to FY2028 Q1.')
+    assert 'data-column="3" data-span="2"' in card(response, moving)
+    assert "Phone system" not in html  # the page's filter holds
+    # Nothing waits for the next page: the message was shown in place.
+    assert "Moved “Backup overhaul”" not in text(c.get(roadmap_url(july)))
+
+    stale = c.post(url, {"start_quarter": "2026-10-01", "version": 1}, HTTP_HX_REQUEST="true")
+    assert (stale.status_code, stale["Content-Type"]) == (409, "text/plain; charset=utf-8")
+    assert stale.content.decode() == (
+        "“Backup overhaul” was changed by someone else since this page was loaded, so it was not moved. Reload the "
+        "page to see the current roadmap, then move it again.")
+    odd = c.post(url, {"start_quarter": "2027-08-01", "version": 2}, HTTP_HX_REQUEST="true")
+    assert odd.status_code == 400
+    assert "2027-08-01 is not the first day of a quarter" in odd.content.decode()
+    assert (reload(moving).start_quarter, reload(moving).version) == (d("2027-07-01"), 2)
 
 
 def test_move_by_plain_form_redirects_with_a_message(tenant, july, frozen_today, login):
