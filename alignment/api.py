@@ -316,9 +316,9 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = ["id", "client", "review", "title", "description", "impact", "impact_description", "priority",
-                  "one_time_cost", "monthly_cost", "findings", "status", "created_by", "archived_at", "version",
-                  "created_at", "updated_at"]
+        fields = ["id", "client", "review", "title", "title_confirmed", "description", "impact", "impact_description",
+                  "priority", "one_time_cost", "monthly_cost", "findings", "status", "created_by", "archived_at",
+                  "version", "created_at", "updated_at"]
         read_only_fields = ["id", "created_by", "archived_at", "version", "created_at", "updated_at"]
 
     def validate_client(self, client: Client) -> Client:

@@ -85,14 +85,16 @@ class SummaryForm(forms.Form):
 class RecommendationForm(VersionedForm):
     class Meta:
         model = Recommendation
-        fields = ["title", "description", "impact", "impact_description", "priority", "one_time_cost",
-                  "monthly_cost", "status"]
+        fields = ["title", "title_confirmed", "description", "impact", "impact_description", "priority",
+                  "one_time_cost", "monthly_cost", "status"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "impact_description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "title": "In business language: what the client gains or avoids.",
+            "title_confirmed": "Tick once the title speaks the client's language. Until then the roadmap PDF and "
+                               "the business review documents are not made, and it cannot be proposed.",
             "one_time_cost": "Estimate; leave empty when unknown.",
             "monthly_cost": "Estimate; leave empty when unknown.",
         }

@@ -152,6 +152,10 @@ class Recommendation(TenantModel, VersionedModel):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="recommendations")
     title = models.CharField(max_length=200)
+    title_confirmed = models.BooleanField(
+        "title ready for the client", default=True,
+        help_text="False while the title is wording drafted from findings: no client document is made until the vCIO "
+                  "confirms it in business language.")
     description = models.TextField(blank=True)
     impact = models.CharField("business impact", max_length=20, choices=Impact.choices,
                               default=Impact.BUSINESS_RISK)

@@ -494,12 +494,33 @@ def _check_review(client: Client, review: Review | None) -> None:
 
 
 @transaction.atomic
+def _drafted(title: str, findings: Sequence[Answer]) -> bool:
+    """Whether `title` is still the wording `recommendation_defaults` drafts for `findings` (in any order)."""
+    title = (title or "").strip()
+    names = sorted(a.standard.name for a in findings)
+    if len(names) == 1:
+        return title == f"Address: {names[0]}"
+    prefix = f"Address {len(names)} findings: "
+    listed = title[len(prefix):].removesuffix("…").split(", ")
+    return title.startswith(prefix) and (sorted(listed) == names or (title.endswith("…") and len(title) >= 199))
+
+
+def _check_title_confirmed(title: str, findings: Sequence[Answer], confirmed: bool) -> None:
+    """A title may be confirmed for the client only once it is no longer the wording drafted from its
+    findings."""
+    if confirmed and findings and _drafted(title, findings):
+        raise ValidationError({"title_confirmed": "This is still the wording drafted from the findings. Write what "
+                                                  "the client gains or avoids, then confirm it."})
+
+
 def recommendation_create(*, client: Client, actor: User | None, title: str, findings: Iterable[Answer] = (),
                           review: Review | None = None, **fields) -> Recommendation:
-    """A recommendation in business language for `client`, covering any number of its findings."""
+    """A recommendation in business language for `client`, covering any number of its findings. A title the
+    vCIO has not confirmed (`title_confirmed=False`) keeps it out of client documents."""
     if client.is_archived:
         raise ValidationError(f"{client.name} is archived; restore it before adding recommendations.")
     findings = _check_findings(client=client, findings=findings)
+    _check_title_confirmed(title, findings, fields.get("title_confirmed", True))
     _check_review(client, review)
     if review is None:
         reviews = {a.review_id for a in findings}
@@ -523,6 +544,9 @@ def recommendation_update(*, recommendation: Recommendation, actor: User | None,
         findings = _check_findings(client=recommendation.client, findings=findings)
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
+    if fields.get("title_confirmed"):
+        covered = findings if findings is not None else list(recommendation.findings.select_related("standard"))
+        _check_title_confirmed(fields.get("title", recommendation.title), covered, True)
     rec = record_update(recommendation, actor=actor, expected_version=expected_version, **fields)
     if findings is not None:
         with history(actor):
@@ -565,7 +589,10 @@ def recommendation_create_from_findings(*, review: Review, findings: Sequence[An
         raise ValidationError({"findings": "Select at least one finding."})
     if any(a.review_id != review.pk for a in findings):
         raise ValidationError({"findings": "Select findings of this review."})
-    values = {**recommendation_defaults(findings=findings), **{k: v for k, v in fields.items() if v not in (None, "")}}
+    suggested = recommendation_defaults(findings=findings)
+    values = {**suggested, **{k: v for k, v in fields.items() if v not in (None, "")}}
     values.setdefault("status", RecommendationStatus.OPEN)
+    # The suggested title is the findings' own wording: it waits for the vCIO's business words.
+    values.setdefault("title_confirmed", values["title"].strip() != suggested["title"])
     return recommendation_create(client=review.client, actor=actor, review=review, findings=findings, **values)
 

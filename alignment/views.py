@@ -391,6 +391,8 @@ def recommendation_create(request, review_id):
         wanted = set(request.GET.getlist("finding"))
         selected = [a for a in findings if str(a.pk) in wanted]
         initial = services.recommendation_defaults(findings=selected) if selected else {}
+        if selected:
+            initial["title_confirmed"] = False  # the drafted wording waits for the vCIO's
         initial["findings"] = [str(a.pk) for a in selected]
         form = RecommendationForm(initial=initial, findings=findings)
     return render(request, "alignment/recommendation_form.html",

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from clients.choices import DocumentKind
 from clients.document_jobs import DocumentRenderer, Rendered, document_job_enqueue, document_renderer_register
 from msp.models import Job, User
+from roadmaps.services import client_facing_titles_check
 
 from .agendas import meeting_qbr_content
 from .models import Meeting
@@ -39,6 +40,7 @@ def _check(meeting: Meeting) -> None:
         raise ValidationError("This client is archived; restore it before making documents.")
     if meeting.status == "cancelled":
         raise ValidationError("This meeting is cancelled.")
+    client_facing_titles_check(client=meeting.client)
 
 
 def _meeting_day(meeting: Meeting) -> date:

@@ -45,10 +45,10 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Initiative
-        fields = ["id", "client", "title", "description", "category", "priority", "status", "start_quarter",
-                  "start_quarter_label", "end_quarter", "end_quarter_label", "owner", "estimated_hours",
-                  "proposal_amount", "recommendations", "objectives", "assets", "decided_at", "decided_by",
-                  "decision_note", "created_by", "archived_at", "version", "created_at", "updated_at"]
+        fields = ["id", "client", "title", "title_confirmed", "description", "category", "priority", "status",
+                  "start_quarter", "start_quarter_label", "end_quarter", "end_quarter_label", "owner",
+                  "estimated_hours", "proposal_amount", "recommendations", "objectives", "assets", "decided_at",
+                  "decided_by", "decision_note", "created_by", "archived_at", "version", "created_at", "updated_at"]
         read_only_fields = ["id", "decided_at", "decided_by", "decision_note", "created_by", "archived_at",
                             "version", "created_at", "updated_at"]
         extra_kwargs = {

@@ -55,6 +55,10 @@ class _LinkField(forms.ModelMultipleChoiceField):
 
 class InitiativeForm(forms.Form):
     title = forms.CharField(max_length=200)
+    title_confirmed = forms.BooleanField(
+        required=False, initial=True, label="Title ready for the client",
+        help_text="The title was drafted from findings. Tick once it speaks the client's language; until then it "
+                  "stays an idea and no client document is made.")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="In business language: what the client gets and why it matters.")
     category = forms.ChoiceField(choices=InitiativeCategory.choices, initial=InitiativeCategory.OTHER)
@@ -76,7 +80,8 @@ class InitiativeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     # Side by side on wide screens: the quarters, then status and priority, category and owner, hours and price.
-    field_order = ["title", "description", "start_quarter", "end_quarter", "status", "priority", "category", "owner",
+    field_order = ["title", "title_confirmed", "description", "start_quarter", "end_quarter", "status", "priority",
+                   "category", "owner",
                    "estimated_hours", "proposal_amount"]
 
     def __init__(self, *args, client: Client, msp: Msp, quarters: list[Quarter],
@@ -94,6 +99,9 @@ class InitiativeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if initiative is None:
             del self.fields["version"]
+        if initiative is None or initiative.title_confirmed:
+            # The vCIO's own words: only a title drafted from findings asks to be confirmed.
+            del self.fields["title_confirmed"]
         fy = client.fiscal_year_start_month
         current = (initiative.start_quarter, initiative.end_quarter) if initiative else ()
         choices = quarter_choices(quarters, fy, *current)

@@ -31,6 +31,10 @@ class Initiative(TenantModel, VersionedModel):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="initiatives")
     title = models.CharField(max_length=200)
+    title_confirmed = models.BooleanField(
+        "title ready for the client", default=True,
+        help_text="False while the title is wording drafted from findings: no client document is made until the vCIO "
+                  "confirms it in business language.")
     description = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=InitiativeCategory.choices,
                                 default=InitiativeCategory.OTHER)

@@ -48,6 +48,7 @@ from msp.quarters import Quarter
 from .choices import InitiativeStatus
 from .models import Initiative
 from .selectors import roadmap_board
+from .services import client_facing_titles_check
 
 JOB_KIND = "roadmap_report"
 TEMPLATE = "reports/roadmap_report.html"
@@ -370,6 +371,7 @@ def report_title(client: Client, today: date | None = None) -> str:
 def _check_client(client: Client) -> None:
     if client.is_archived:
         raise ValidationError(ARCHIVED_CLIENT)
+    client_facing_titles_check(client=client)
 
 
 def _render(client: Client, today: date | None = None) -> Rendered:

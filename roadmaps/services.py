@@ -31,8 +31,8 @@ from .models import Initiative, LifecycleDecision
 
 # What a caller may set through initiative_create / initiative_update. The decision fields are written by
 # initiative_decide only; client, msp and created_by never change after creation.
-EDITABLE_FIELDS = frozenset({"title", "description", "category", "priority", "status", "start_quarter", "end_quarter",
-                             "owner", "estimated_hours", "proposal_amount"})
+EDITABLE_FIELDS = frozenset({"title", "title_confirmed", "description", "category", "priority", "status",
+                             "start_quarter", "end_quarter", "owner", "estimated_hours", "proposal_amount"})
 LINKS = ("recommendations", "objectives", "assets")
 DECISIONS = (InitiativeStatus.APPROVED, InitiativeStatus.DECLINED)
 
@@ -122,6 +122,27 @@ def _set_links(initiative: Initiative, actor: User | None, links: dict) -> None:
 # --- initiatives ----------------------------------------------------------------------------------------
 
 @transaction.atomic
+def _check_wording(title: str, confirmed: bool, status: str) -> None:
+    if not confirmed and status not in (InitiativeStatus.IDEA, InitiativeStatus.CANCELLED):
+        raise ValidationError({"title_confirmed": f"Confirm that “{title}” speaks the client's business language "
+                                                  "before it goes further than an idea."})
+
+
+def client_facing_titles_check(*, client: Client) -> None:
+    """Refuse to make a client document while a live recommendation or initiative of `client` still carries a
+    title drafted from findings that the vCIO has not confirmed; the error names them (three at most)."""
+    recommendations = Recommendation.objects.filter(client=client, archived_at__isnull=True, title_confirmed=False)
+    initiatives = Initiative.objects.filter(client=client, archived_at__isnull=True, title_confirmed=False)
+    drafts = [f"recommendation “{t}”" for t in recommendations.order_by("title").values_list("title", flat=True)[:3]]
+    drafts += [f"initiative “{t}”" for t in initiatives.order_by("title").values_list("title", flat=True)[:3]]
+    if drafts:
+        total = recommendations.count() + initiatives.count()
+        more = f" and {total - 3} more" if total > 3 else ""
+        raise ValidationError(f"Before this reaches {client.name}, confirm the business wording of "
+                              f"{', '.join(drafts[:3])}{more}: open each, write what the client gains, and tick "
+                              "“Title ready for the client”.")
+
+
 def initiative_create(*, client: Client, actor: User | None, title: str, **fields) -> Initiative:
     """A new initiative of `client`. `recommendations`, `objectives` and `assets` are lists of that client's
     records, linked after the save; no start quarter puts it in the backlog."""
@@ -132,6 +153,7 @@ def initiative_create(*, client: Client, actor: User | None, title: str, **field
     _check_quarters(client, fields.get("start_quarter"), fields.get("end_quarter"),
                     changed={"start_quarter", "end_quarter"})
     _check_owner(client, fields.get("owner"))
+    _check_wording(title, fields.get("title_confirmed", True), fields.get("status", InitiativeStatus.IDEA))
     initiative = record_create(Initiative, msp=client.msp, actor=actor, client=client, title=(title or "").strip(),
                                created_by=actor, **fields)
     _set_links(initiative, actor, links)
@@ -161,6 +183,8 @@ def initiative_update(*, initiative: Initiative, actor: User | None, expected_ve
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
     status = fields.get("status", initiative.status)
+    _check_wording(fields.get("title", initiative.title), fields.get("title_confirmed", initiative.title_confirmed),
+                   status)
     if status != initiative.status:
         if status in DECISIONS:
             fields.update(decided_at=timezone.now(), decided_by=actor)
@@ -247,6 +271,7 @@ def initiatives_from_recommendations(*, client: Client, actor: User | None,
     created = []
     for rec in recommendations:
         created.append(initiative_create(client=client, actor=actor, title=rec.title[:200],
+                                         title_confirmed=rec.title_confirmed,
                                          description=rec.description, priority=rec.priority,
                                          status=InitiativeStatus.IDEA, recommendations=[rec]))
         if rec.status == RecommendationStatus.OPEN:

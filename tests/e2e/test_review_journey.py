@@ -116,15 +116,25 @@ def test_tam_completes_a_review_on_a_tablet_and_the_vcio_recommends(page_at, ten
     findings.get_by_label("Select DMARC enforced").check()
     findings.get_by_role("button", name="Create recommendation from selected").click()
     vcio.wait_for_load_state("networkidle")
-    expect(vcio.get_by_label("Title")).to_have_value("Address 2 findings: Backups monitored, DMARC enforced")
-    vcio.get_by_label("Title").fill("Stop data loss and email fraud before they cost a working day")
+    title = vcio.locator("#id_title")
+    expect(title).to_have_value("Address 2 findings: Backups monitored, DMARC enforced")
+    # The drafted words are the findings' own: confirming them as they are is refused.
+    confirm = vcio.get_by_label("Title ready for the client")
+    expect(confirm).not_to_be_checked()
+    confirm.check()
+    vcio.get_by_role("button", name="Create recommendation").click()
+    vcio.wait_for_load_state("networkidle")
+    expect(vcio.locator("#id_title_confirmed_errors")).to_have_text(
+        "This is still the wording drafted from the findings. Write what the client gains or avoids, then confirm it.")
+    title.fill("Stop data loss and email fraud before they cost a working day")
     vcio.get_by_label("Estimated monthly cost").fill("45.00")
     vcio.get_by_role("button", name="Create recommendation").click()
     vcio.wait_for_load_state("networkidle")
     recs = vcio.locator("#recommendations")
+    expect(recs.locator(".wording-badge")).to_have_count(0)
     expect(recs).to_contain_text("Stop data loss and email fraud before they cost a working day")
     expect(recs).to_contain_text("Covers: Backups monitored, DMARC enforced")
     with scopes_disabled():
         rec = Recommendation.objects.get()
         assert sorted(a.standard.name for a in rec.findings.all()) == ["Backups monitored", "DMARC enforced"]
-        assert (rec.review_id, str(rec.monthly_cost)) == (review.pk, "45.00")
+        assert (rec.review_id, str(rec.monthly_cost), rec.title_confirmed) == (review.pk, "45.00", True)
