@@ -64,6 +64,8 @@ class DocumentRenderer:
     - `noun`: "report", "roadmap": in "The report is ready", "No report was made."
     - `gathering`: the job's message while it reads the data.
     - `gone`: why the job fails when the source no longer exists.
+    - `rendering`: the job's message while it renders, naming the format ("Rendering the PDF…").
+    - `download`: the label of the finished job's download button, with `{edition}`.
     """
 
     kind: str
@@ -76,6 +78,8 @@ class DocumentRenderer:
     noun: str = "document"
     gathering: str = "Gathering the data…"
     gone: str = "What the document is made from no longer exists."
+    rendering: str = "Rendering the PDF…"
+    download: str = "Download edition {edition}"
 
 
 _REGISTRY: dict[str, DocumentRenderer] = {}
@@ -179,7 +183,7 @@ def document_job_run(*, job_id) -> Job | None:
         if source is None:
             return job_fail(job=job, message=failed, errors=[renderer.gone])
         renderer.check(source)
-        job_progress(job=job, done=1, total=STEPS, message="Rendering the PDF…")
+        job_progress(job=job, done=1, total=STEPS, message=renderer.rendering)
         rendered = renderer.render(source)
         job_progress(job=job, done=2, total=STEPS, message="Storing the document…")
         client = renderer.client_of(source)
@@ -196,7 +200,7 @@ def document_job_run(*, job_id) -> Job | None:
     message, result = _outcome(renderer, stored)
     download = reverse("document_download", kwargs={"client_id": client.pk, "document_id": document.pk})
     return job_succeed(job=job, message=message, result=result,
-                       links=[(f"Download edition {document.edition}", download)],
+                       links=[(renderer.download.format(edition=document.edition), download)],
                        records={"document": document.pk})
 
 

@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.utils import timezone
 
 from clients.models import Client, Contact
 from msp.form_bases import VersionedForm
@@ -190,3 +191,115 @@ class QuestionnaireAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["selected"].queryset = statements
         self.fields["selected"].label_from_instance = lambda s: f"{s.text} ({s.service})"
+
+
+# --- planning a meeting by hand, and changing it ------------------------------------------------------------
+
+HAND_KINDS = [(k, label) for k, label in MeetingKind.choices if k != MeetingKind.STEERING]
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
+def local_wall_clock(value: datetime, zone_name: str) -> datetime:
+    """A wall-clock time of `zone_name` as an aware datetime; ValidationError for a time the clocks skip
+    (a daylight-saving gap), which would otherwise silently become another hour."""
+    zone = zoneinfo.ZoneInfo(zone_name)
+    naive = value.replace(tzinfo=None)
+    aware = naive.replace(tzinfo=zone)
+    if aware.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != naive:
+        raise forms.ValidationError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name}: the clocks change "
+                                    "then. Choose another time.")
+    return aware
+
+
+class MeetingScheduleFields(forms.Form):
+    """Kind, date and time (a wall-clock time in the chosen zone), zone, length, title, place and the
+    client's contacts to invite: what planning a meeting and changing it share."""
+
+    kind = forms.ChoiceField(choices=HAND_KINDS)
+    starts_at = forms.DateTimeField(label="Date and time", widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"],
+        help_text="The local time in the time zone below.")
+    time_zone = forms.ChoiceField(label="Time zone", choices=())
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480, initial=60)
+    title = forms.CharField(max_length=200, required=False, help_text="Left empty, it is named after the kind "
+                                                                       "and the client.")
+    location = forms.CharField(max_length=200, required=False, help_text="A room, an address or a video link.")
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Invite", help_text="The client's contacts to invite; they get the invitation and its updates.")
+
+    def __init__(self, *args, client: Client | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = zone_choices()
+        if client is not None:
+            self.fields["attendees"].queryset = Contact.objects.filter(
+                client=client, archived_at__isnull=True).order_by("name")
+            self.fields["attendees"].label_from_instance = lambda c: (
+                f"{c.name} (decision maker)" if c.is_decision_maker else c.name) + ("" if c.email else
+                                                                                     ", no email address")
+
+    def time_changed(self, data: dict) -> bool:
+        return True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("time_zone"):
+            try:
+                data["starts_at"] = local_wall_clock(data["starts_at"], data["time_zone"])
+            except forms.ValidationError as exc:
+                self.add_error("starts_at", exc)
+                return data
+            from_now = data["starts_at"] <= timezone.now()
+            if from_now and self.time_changed(data):
+                self.add_error("starts_at", "Choose a time in the future.")
+        return data
+
+
+class MeetingPlanForm(MeetingScheduleFields):
+    """A meeting planned by hand: the client first (its contacts are offered once it is chosen)."""
+
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), empty_label="Choose a client")
+    send_now = forms.BooleanField(required=False, label="Send the invitation now",
+                                  help_text="Otherwise send it from the meeting page when the agenda is ready.")
+
+    field_order = ["client", "kind", "starts_at", "time_zone", "duration_minutes", "title", "location",
+                   "attendees", "send_now"]
+
+    def __init__(self, *args, client: Client | None, **kwargs):
+        super().__init__(*args, client=client, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(archived_at__isnull=True).order_by("name")
+        if client is None:  # offered once the client is chosen; until then its decision makers are invited
+            del self.fields["attendees"]
+
+
+class MeetingEditForm(MeetingScheduleFields):
+    """A planned meeting's kind, time, zone, length, title, place and invited contacts. The client stays."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        zone = zoneinfo.ZoneInfo(meeting.time_zone)
+        kwargs.setdefault("initial", {
+            "version": meeting.version, "kind": meeting.kind, "time_zone": meeting.time_zone,
+            "starts_at": meeting.starts_at.astimezone(zone).replace(tzinfo=None),
+            "duration_minutes": meeting.duration_minutes, "title": meeting.title, "location": meeting.location,
+            "attendees": [a.contact_id for a in meeting.attendees.all()],
+        })
+        super().__init__(*args, client=meeting.client, **kwargs)
+        self.fields["title"].required = True
+        self.fields["title"].help_text = ""
+        if meeting.kind == MeetingKind.STEERING:  # internal: it stays a steering meeting, with no contacts
+            del self.fields["kind"], self.fields["attendees"]
+
+    def time_changed(self, data: dict) -> bool:
+        return data["starts_at"] != self.meeting.starts_at or data["time_zone"] != self.meeting.time_zone
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("version"):
+            self.add_error(None, "This form is missing the meeting's version. Reload the page and try again.")
+        return data

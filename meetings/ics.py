@@ -54,7 +54,7 @@ def organizer_mailbox() -> tuple[str, str]:
     return name, email
 
 
-def _event(meeting: Meeting, *, stamp) -> Event:
+def _event(meeting: Meeting, *, stamp, cancelled: bool = False) -> Event:
     zone = ZoneInfo(meeting.time_zone)
     event = Event()
     event.add("uid", meeting.uid)
@@ -67,7 +67,7 @@ def _event(meeting: Meeting, *, stamp) -> Event:
         event.add("description", meeting.agenda)
     if meeting.location:
         event.add("location", meeting.location)
-    cancelled = meeting.status == MeetingStatus.CANCELLED
+    cancelled = cancelled or meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
@@ -94,11 +94,13 @@ def _add_timezones(cal: Calendar, meetings: Iterable[Meeting]) -> None:
 
 
 def invitation_ics(*, meeting: Meeting, recipients: Iterable[Recipient], method: str) -> bytes:
-    """The iTIP message of one meeting for its attendees (REQUEST or CANCEL)."""
+    """The iTIP message of one meeting for its attendees (REQUEST or CANCEL). A CANCEL is cancelled for
+    the people it names: the whole meeting when it is cancelled, or just them when they were taken off
+    the invitation (then `recipients` are only the people removed)."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"Unknown method {method!r}.")
     cal = _calendar(method=method)
-    event = _event(meeting, stamp=timezone.now())
+    event = _event(meeting, stamp=timezone.now(), cancelled=method == CANCEL)
     name, email = organizer_mailbox()
     event.add("organizer", _address(email, name))
     for recipient in recipients:
@@ -112,8 +114,9 @@ def invitation_ics(*, meeting: Meeting, recipients: Iterable[Recipient], method:
 
 
 def invitation_email(*, meeting: Meeting, recipient: Recipient, recipients: list[Recipient], method: str,
-                     msp_name: str) -> EmailMultiAlternatives:
-    """One email to one recipient; the calendar part lists every attendee, as calendars expect."""
+                     msp_name: str, removed: bool = False) -> EmailMultiAlternatives:
+    """One email to one recipient; the calendar part lists every attendee, as calendars expect.
+    `removed`: a CANCEL to someone taken off a meeting that goes ahead (`recipients` is just them)."""
     ics = invitation_ics(meeting=meeting, recipients=recipients, method=method).decode()
     zone = ZoneInfo(meeting.time_zone)
     local = meeting.starts_at.astimezone(zone)
@@ -125,8 +128,10 @@ def invitation_email(*, meeting: Meeting, recipient: Recipient, recipients: list
         subject = f"Invitation: {meeting.title}"
     subject = " ".join(f"{subject} ({local:%a %d %b %Y %H:%M})".split())
     body = render_to_string("meetings/email/invitation.txt", {
-        "meeting": meeting, "recipient": recipient, "cancelled": method == CANCEL, "msp_name": msp_name,
-        "local_start": local, "local_end": meeting.ends_at.astimezone(zone),
+        "meeting": meeting, "recipient": recipient, "cancelled": method == CANCEL, "removed": removed,
+        "msp_name": msp_name,
+        # Wall-clock times (naive): the date filter would otherwise convert them to the active zone.
+        "local_start": local.replace(tzinfo=None), "local_end": meeting.ends_at.astimezone(zone).replace(tzinfo=None),
     })
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     mimetype = f"text/calendar; method={method}"

@@ -58,6 +58,40 @@ def send_meeting_invitations(self, *, msp_id: str, meeting_id: str) -> int:
     return meeting_invitations_send(meeting_id=meeting_id)
 
 
+def meeting_cancellation_send(*, meeting_id, people: list[list[str]] | list[tuple[str, str]]) -> int:
+    """Send METHOD:CANCEL (same UID, the meeting's current SEQUENCE, STATUS:CANCELLED) to people taken off
+    a meeting's invitation, `people` as (name, email) pairs: each one's calendar drops the event while the
+    meeting goes ahead for the others. Returns the number of emails sent."""
+    meeting = Meeting.objects.select_related("msp").get(pk=meeting_id)
+    if meeting.invited_at is None:
+        return 0
+    still = {r.email.lower() for r in meeting_recipients(meeting)}
+    sent = 0
+    for name, email in people:
+        if email.lower() in still:  # invited again (or also the vCIO) before this ran: keep their event
+            continue
+        recipient = Recipient(name=name, email=email)
+        invitation_email(meeting=meeting, recipient=recipient, recipients=[recipient], method=CANCEL,
+                         msp_name=meeting.msp.name, removed=True).send()
+        sent += 1
+    return sent
+
+
+@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_meeting_cancellation(self, *, msp_id: str, meeting_id: str, people: list[list[str]]) -> int:
+    """Tell the people taken off one meeting's invitation that it is out of their calendar."""
+    return meeting_cancellation_send(meeting_id=meeting_id, people=people)
+
+
+def cancellation_queue(meeting: Meeting, people: list[tuple[str, str]]) -> None:
+    """Send the people taken off the meeting their cancellation once the current transaction commits."""
+    if not people:
+        return
+    meeting_id, msp_id = str(meeting.pk), str(meeting.msp_id)
+    transaction.on_commit(lambda: send_meeting_cancellation.delay(
+        msp_id=msp_id, meeting_id=meeting_id, people=[list(p) for p in people]))
+
+
 def invitations_queue(meeting: Meeting) -> None:
     """Send the meeting's invitations once the current transaction commits: once per transaction, however
     many changes it made (the task sends the meeting as it is then)."""

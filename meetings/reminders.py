@@ -55,8 +55,10 @@ def meeting_reminders_send(*, msp: Msp, now: datetime | None = None) -> int:
             for recipient in meeting_recipients(meeting):
                 _send(to=recipient.email, subject=f"Reminder: {meeting.title} ({local:%a %d %b %Y %H:%M})",
                       template="meetings/email/reminder.txt",
-                      context={"meeting": meeting, "recipient": recipient, "local_start": local,
-                               "local_end": meeting.ends_at.astimezone(zone), "msp_name": msp.name})
+                      context={"meeting": meeting, "recipient": recipient,
+                               "local_start": local.replace(tzinfo=None),
+                               "local_end": meeting.ends_at.astimezone(zone).replace(tzinfo=None),
+                               "msp_name": msp.name})
                 sent += 1
     return sent
 

@@ -70,11 +70,13 @@ QBR_PDF = DocumentRenderer(
     kind=PDF_KIND, document_kind=DocumentKind.QBR_REPORT, load=_load, client_of=_client_of, check=_check,
     render=_render_pdf, job_title=lambda m: f"Business review PDF: {m.title}", noun="business review report",
     gathering="Gathering the client's goals, roadmap, budget and alignment…", gone="The meeting no longer exists.",
+    download="Download the PDF, edition {edition}",
 )
 QBR_DECK = DocumentRenderer(
     kind=DECK_KIND, document_kind=DocumentKind.QBR_DECK, load=_load, client_of=_client_of, check=_check,
     render=_render_deck, job_title=lambda m: f"Business review deck: {m.title}", noun="business review deck",
     gathering="Gathering the client's goals, roadmap, budget and alignment…", gone="The meeting no longer exists.",
+    rendering="Rendering the presentation…", download="Download the PowerPoint deck, edition {edition}",
 )
 KINDS = {"pdf": PDF_KIND, "deck": DECK_KIND}
 

@@ -279,7 +279,9 @@ class _Run:
             .filter(Q(slot_date__gte=self.today) | Q(starts_at__gte=self.now)).order_by("starts_at"))
         by_key = {m.slot_key: m for m in existing}
         missing = [s for s in slots if s.key not in by_key]
-        stale = [m for m in existing if m.slot_key not in wanted]
+        # A meeting whose slot date has come but which is placed a few days later keeps its place.
+        stale = [m for m in existing if m.slot_key not in wanted
+                 and not (m.slot_date is not None and m.slot_date < self.today)]
         movable = [m for m in stale if self.untouched(m)]
         # Held and hand-moved meetings stay where they are and fill the new slot nearest to them.
         for meeting in stale:
@@ -343,6 +345,11 @@ class _Run:
                 kind=MeetingKind.STEERING, slot_key__startswith="s:").filter(
                 Q(slot_date__gte=self.today) | Q(starts_at__gte=self.now))}
             for key, meeting in existing.items():
+                # A slot whose date has come (its meeting placed a few days later) is no longer in the
+                # window; it stays as long as its pair does.
+                came_due = meeting.slot_date is not None and meeting.slot_date < self.today
+                if came_due and (meeting.organizer_id, meeting.tam_id) in pairs:
+                    continue
                 if key not in wanted and self.untouched(meeting):
                     _cancel(self.summary, meeting, reason=SCHEDULER_CANCEL_PAIR, now=self.now,
                             send=self.send_invitations)

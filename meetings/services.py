@@ -7,6 +7,7 @@ invitations went out, sends an update; cancelling sends METHOD:CANCEL.
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,12 +21,17 @@ from msp.records import record_create, record_update
 from msp.tenancy import check_version, history
 
 from .choices import DEFAULT_DURATION, ActionItemSource, ActionItemStatus, MeetingActivity, MeetingKind, MeetingStatus
-from .invitations import invitations_queue, meeting_recipients
+from .invitations import cancellation_queue, invitations_queue, meeting_recipients
 from .models import ActionItem, Meeting, MeetingAttendee, Touch
 
 # Fields whose change the invited must hear about (a new SEQUENCE and an update).
 INVITATION_FIELDS = {"starts_at", "duration_minutes", "location", "title", "agenda"}
 OPEN_STATUSES = (MeetingStatus.PLANNED, MeetingStatus.MISSED)
+
+
+def _check_zone(time_zone: str | None) -> None:
+    if time_zone is not None and time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": f"“{time_zone}” is not a time zone; choose one from the list."})
 
 
 def _locked(meeting: Meeting, expected_version: int | None) -> Meeting:
@@ -46,8 +52,11 @@ def _save(meeting: Meeting, actor: User | None) -> Meeting:
 def meeting_create(*, msp: Msp, actor: User | None, kind: str, starts_at: datetime, client: Client | None = None,
                    title: str = "", duration_minutes: int | None = None, organizer: User | None = None,
                    tam: User | None = None, location: str = "", agenda: str = "",
-                   attendees: list[Contact] | tuple = (), send_invitations: bool = True) -> Meeting:
-    """A meeting planned by hand (a check-in, an extra review). It is the vCIO's: the scheduler leaves it."""
+                   attendees: list[Contact] | tuple = (), send_invitations: bool = True,
+                   time_zone: str | None = None) -> Meeting:
+    """A meeting planned by hand (a check-in, an extra review). It is the vCIO's: the scheduler leaves it.
+    It is set in `time_zone` (the invitation's TZID), the MSP's zone unless given."""
+    _check_zone(time_zone)
     if client is not None and client.is_archived:
         raise ValidationError({"client": "This client is archived; restore it before planning a meeting."})
     if kind == MeetingKind.STEERING and client is not None:
@@ -55,7 +64,7 @@ def meeting_create(*, msp: Msp, actor: User | None, kind: str, starts_at: dateti
     meeting = record_create(
         Meeting, msp=msp, actor=actor, client=client, kind=kind, starts_at=starts_at,
         title=title or f"{MeetingKind(kind).label}: {client.name if client else 'internal'}",
-        duration_minutes=duration_minutes or DEFAULT_DURATION[kind], time_zone=msp.time_zone,
+        duration_minutes=duration_minutes or DEFAULT_DURATION[kind], time_zone=time_zone or msp.time_zone,
         organizer=organizer or (client.vcio if client else actor), tam=tam, location=location, agenda=agenda,
         touched=True,
     )
@@ -87,14 +96,18 @@ def meeting_update(*, meeting: Meeting, actor: User | None, expected_version: in
 
 @transaction.atomic
 def meeting_move(*, meeting: Meeting, actor: User | None, starts_at: datetime, duration_minutes: int | None = None,
-                 expected_version: int | None = None) -> Meeting:
-    """Move a planned (or missed) meeting to another time; the invited get an update."""
+                 expected_version: int | None = None, time_zone: str | None = None) -> Meeting:
+    """Move a planned (or missed) meeting to another time (and, given `time_zone`, set it in another
+    zone); the invited get an update."""
+    _check_zone(time_zone)
     meeting = _locked(meeting, expected_version)
     if meeting.status not in OPEN_STATUSES:
         raise ValidationError({"starts_at": f"A {meeting.get_status_display().lower()} meeting cannot be moved."})
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "Choose a time in the future."})
     meeting.starts_at = starts_at
+    if time_zone is not None:
+        meeting.time_zone = time_zone
     if duration_minutes is not None:
         meeting.duration_minutes = duration_minutes
     meeting.status = MeetingStatus.PLANNED
@@ -180,11 +193,12 @@ def meeting_attendees_set(*, meeting: Meeting, contacts: list[Contact] | tuple, 
         raise ValidationError({"attendees": f"A {meeting.get_status_display().lower()} meeting's attendees are "
                                             "final."})
     wanted = {c.pk: c for c in contacts}
-    current = {a.contact_id: a for a in MeetingAttendee.objects.filter(meeting=meeting)}
+    current = {a.contact_id: a for a in MeetingAttendee.objects.filter(meeting=meeting).select_related("contact")}
     removed = [a for contact_id, a in current.items() if contact_id not in wanted]
     added = [c for pk, c in wanted.items() if pk not in current]
     for contact in added:
         meeting_attendee_add(meeting=meeting, contact=contact, actor=actor, send_invitations=False)
+    gone = [(a.contact.name, a.contact.email) for a in removed if a.contact.email]
     with history(actor):
         for attendee in removed:
             attendee.delete()
@@ -196,6 +210,9 @@ def meeting_attendees_set(*, meeting: Meeting, contacts: list[Contact] | tuple, 
         meeting.refresh_from_db()
         if send_invitations and locked.invited_at is not None and locked.status == MeetingStatus.PLANNED:
             invitations_queue(locked)
+            # The people taken off get METHOD:CANCEL for the same UID and the raised SEQUENCE, so their
+            # calendars drop the event (a REQUEST no longer naming them would leave it there).
+            cancellation_queue(locked, gone)
     return list(MeetingAttendee.objects.filter(meeting=meeting).select_related("contact"))
 
 

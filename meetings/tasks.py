@@ -10,13 +10,13 @@ from celery import shared_task
 from msp.models import Msp
 from msp.tenancy import TenantTask
 
-from .invitations import send_meeting_invitations
+from .invitations import send_meeting_cancellation, send_meeting_invitations
 from .reminders import meeting_reminders_send, overdue_digest_send
 from .scheduling import meetings_schedule
 
 # The invitation task is defined next to the code it sends with; naming it here is what discovery sees.
 __all__ = ["overdue_digest_all", "overdue_digest_for_msp", "schedule_meetings_all", "schedule_meetings_for_msp",
-           "send_meeting_invitations", "send_reminders_all", "send_reminders_for_msp"]
+           "send_meeting_cancellation", "send_meeting_invitations", "send_reminders_all", "send_reminders_for_msp"]
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
+    path("new/", views.meeting_plan, name="meeting_plan"),
     path("questionnaire/", views.questionnaire_settings, name="questionnaire_settings"),
     path("questionnaire/<uuid:questionnaire_statement_id>/", views.questionnaire_statement_edit,
          name="questionnaire_statement_edit"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("action-items/<uuid:action_item_id>/", views.action_item_edit, name="action_item_edit"),
     path("action-items/<uuid:action_item_id>/close/", views.action_item_close, name="action_item_close"),
     path("<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("<uuid:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<uuid:meeting_id>/move/", views.meeting_move, name="meeting_move"),
     path("<uuid:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("<uuid:meeting_id>/held/", views.meeting_held, name="meeting_held"),

@@ -9,8 +9,9 @@ questionnaire_statement_id) are relied on by the isolation test harness.
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,8 +19,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from clients.models import Client
 from msp.pages import add_errors
 from msp.permissions import require_perm
 from msp.roles import Perm, can
@@ -31,8 +34,10 @@ from .forms import (
     ActionItemForm,
     CancelForm,
     HeldForm,
+    MeetingEditForm,
     MeetingFilterForm,
     MeetingForm,
+    MeetingPlanForm,
     MoveForm,
     QuestionnaireAnswerForm,
     StatementForm,
@@ -62,8 +67,10 @@ def _statement(statement_id) -> QuestionnaireStatement:
 
 def _local(meeting: Meeting) -> Meeting:
     zone = zoneinfo.ZoneInfo(meeting.time_zone)
-    meeting.local_start = meeting.starts_at.astimezone(zone)
-    meeting.local_end = meeting.ends_at.astimezone(zone)
+    # Wall-clock times (naive), so the template's date filter shows them in the meeting's own zone rather
+    # than converting them to the request's active zone (the MSP's).
+    meeting.local_start = meeting.starts_at.astimezone(zone).replace(tzinfo=None)
+    meeting.local_end = meeting.ends_at.astimezone(zone).replace(tzinfo=None)
     return meeting
 
 
@@ -111,7 +118,113 @@ def meeting_list(request):
     query.pop("page", None)
     return render(request, "meetings/meeting_list.html", {
         "form": form, "page": page, "filtered": bool(filters), "query": query.urlencode(),
+        "can_plan": can(request.role, WRITE),
     })
+
+
+# --- planning a meeting by hand, and changing it --------------------------------------------------------
+
+
+def _chosen_client(value) -> Client | None:
+    """The live client named by `value` (an id from the query or the form), inside the tenant scope."""
+    try:
+        pk = uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+    return Client.objects.filter(pk=pk, archived_at__isnull=True).first()
+
+
+@require_perm(WRITE)
+def meeting_plan(request):
+    """GET: the form (`?client=` chooses the client, whose contacts are then offered, decision makers
+    ticked). POST: plan the meeting; with "send now", the invitation goes out in the same step."""
+    if request.method == "POST":
+        client = _chosen_client(request.POST.get("client"))
+        offered = client is not None and request.POST.get("offered") == str(client.pk)
+        form = MeetingPlanForm(request.POST, client=client if offered else None)
+        if form.is_valid():
+            data = form.cleaned_data
+            if not offered:  # the contacts were not offered for this client: invite its decision makers
+                data["attendees"] = _decision_makers(data["client"])
+            try:
+                with transaction.atomic():
+                    meeting = services.meeting_create(
+                        msp=request.msp, actor=request.user, kind=data["kind"], client=data["client"],
+                        starts_at=data["starts_at"], time_zone=data["time_zone"], title=data["title"].strip(),
+                        duration_minutes=data["duration_minutes"], location=data["location"].strip(),
+                        attendees=list(data["attendees"]), send_invitations=False)
+                    if data["send_now"]:
+                        services.meeting_invite(meeting=meeting, actor=request.user)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                sent = " The invitation is on its way." if data["send_now"] else \
+                    " Send the invitation from here when the agenda is ready."
+                messages.success(request, f"“{meeting.title}” planned.{sent}")
+                return redirect(_url(meeting))
+        status = 400
+    else:
+        client = _chosen_client(request.GET.get("client"))
+        offered = client is not None
+        zone = zoneinfo.ZoneInfo(request.msp.time_zone)
+        week_out = timezone.now().astimezone(zone).date() + timedelta(days=7)
+        initial = {"time_zone": request.msp.time_zone, "duration_minutes": 60,
+                   "starts_at": datetime.combine(week_out, time(request.msp.meeting_hour))}
+        if client is not None:
+            initial.update(client=client.pk, attendees=[c.pk for c in _decision_makers(client)])
+        form = MeetingPlanForm(initial=initial, client=client)
+        status = 200
+    return render(request, "meetings/meeting_plan.html", {
+        "form": form, "client": client if offered else None,
+        "clients": form.fields["client"].queryset,
+    }, status=status)
+
+
+def _decision_makers(client: Client) -> list:
+    return list(client.contacts.filter(archived_at__isnull=True, is_decision_maker=True).order_by("name"))
+
+
+@require_perm(WRITE)
+def meeting_edit(request, meeting_id):
+    """Change a planned (or missed) meeting: kind, time and zone (a move: the update goes out), length,
+    title, place and who is invited (a removed contact gets a cancellation). One save, one update."""
+    meeting = _meeting(meeting_id)
+    if meeting.status not in OPEN or (meeting.client_id and meeting.client.is_archived):
+        why = (f"{meeting.client.name} is archived" if meeting.client_id and meeting.client.is_archived
+               else f"this meeting is {meeting.get_status_display().lower()}")
+        messages.error(request, f"“{meeting.title}” can no longer change: {why}.")
+        return redirect(_url(meeting))
+    form = MeetingEditForm(_posted(request), meeting=meeting)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = {"title": data["title"].strip(), "location": data["location"].strip(),
+                      "duration_minutes": data["duration_minutes"]}
+            if "kind" in data:
+                fields["kind"] = data["kind"]
+            try:
+                with transaction.atomic():
+                    services.meeting_update(meeting=meeting, actor=request.user, expected_version=data["version"],
+                                            **fields)
+                    if form.time_changed(data):
+                        services.meeting_move(meeting=meeting, actor=request.user, starts_at=data["starts_at"],
+                                              time_zone=data["time_zone"])
+                    if "attendees" in data:
+                        services.meeting_attendees_set(meeting=meeting, actor=request.user,
+                                                       contacts=list(data["attendees"]))
+            except StaleVersionError:
+                form.add_error(None, _stale(meeting))
+                status = 409
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"“{fields['title']}” saved." + (
+                    " Everyone invited gets the update." if meeting.invited_at else ""))
+                return redirect(_url(meeting))
+    return render(request, "meetings/meeting_edit.html", {"meeting": _local(meeting), "form": form},
+                  status=status)
 
 
 # --- the meeting page -------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 
-from .models import Msp
+from .models import TIME_ZONES, Msp
 from .roles import Role
 from .services import msp_create
 
@@ -31,8 +32,40 @@ class NewWorkspaceForm(forms.Form):
     name = forms.CharField(max_length=120, label="MSP name")
 
 
+# The zones most MSPs work in, offered first; every other zone follows in alphabetical order.
+COMMON_TIME_ZONES = [
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+    "America/Anchorage", "Pacific/Honolulu", "America/Toronto", "America/Vancouver", "America/Halifax",
+    "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Madrid",
+    "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Australia/Perth",
+    "Australia/Brisbane", "Australia/Sydney", "Australia/Melbourne", "Pacific/Auckland", "UTC",
+]
+
+
+def time_zones_common_first() -> list[str]:
+    common = [z for z in COMMON_TIME_ZONES if (z, z) in TIME_ZONES]
+    return common + [z for z, _ in TIME_ZONES if z not in common]
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box that suggests time zones as you type (a datalist: the common zones first, then all)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": "time-zone-options", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}"></option>', ((z,) for z in time_zones_common_first()))
+        return format_html('{}<datalist id="time-zone-options">{}</datalist>', box, options)
+
+
 class MspSettingsForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONES, widget=TimeZoneInput, label="Time zone",
+        help_text="Type a city or a region (for example Chicago or Europe) and pick from the list.",
+        error_messages={"invalid_choice": "“%(value)s” is not a time zone we know: pick one from the list, "
+                                          "for example America/New_York or Europe/London."})
 
     class Meta:
         model = Msp

@@ -293,6 +293,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Alignment scores (0-100) are green from this figure up, amber from the next, red below (msp/look.py): one
+# rule for the score tables, the heatmaps, the scorecard and the client PDFs.
+SCORE_BANDS = {"green": 75, "amber": 60}
+
 # The owner's scorecard (playbook/scorecard.py, docs/scorecard.md): each figure's green and amber bands,
 # (low, high) with both ends included and None for no end; outside both is red. Shares are percentages.
 _SHARE_90 = {"green": (90, None), "amber": (70, None)}
@@ -301,7 +305,7 @@ SCORECARD_RATINGS = {
     "mrr_managed": {"green": (105000, 135000), "amber": (90000, 150000)},  # per vCIO
     "clients_churned": {"green": (None, 5), "amber": (None, 10)},
     "mrr_churned": {"green": (None, 5), "amber": (None, 10)},
-    "alignment_score": {"green": (75, None), "amber": (60, None)},
+    "alignment_score": {"green": (SCORE_BANDS["green"], None), "amber": (SCORE_BANDS["amber"], None)},
     "alignment_trend": {"green": (0, None), "amber": (-5, None)},
     "step_pre_planning": _SHARE_90,
     "step_review": _SHARE_90,

@@ -46,6 +46,7 @@ from clients.models import Client
 from clients.profile import current_profile_filter
 from meetings.choices import MeetingKind, MeetingStatus
 from meetings.models import Meeting
+from msp.look import AMBER, GREEN, NONE, RED
 from msp.models import Activity, Msp, User
 from msp.money import format_money
 from roadmaps.models import Initiative
@@ -62,7 +63,6 @@ NONRECURRING_GUIDE = Decimal("30")  # approved one-time value a month, as a % of
 HUNDRED = Decimal(100)
 ONE = Decimal("0.1")
 
-GREEN, AMBER, RED, NONE = "green", "amber", "red", "none"
 RATING_LABELS = {GREEN: "On guide", AMBER: "Near guide", RED: "Off guide", NONE: "No guide"}
 
 

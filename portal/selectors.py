@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from budgets import selectors as budget_selectors
@@ -21,8 +21,9 @@ from budgets.models import BudgetLine
 from budgets.selectors import InitiativePrice
 from clients.documents import published_documents
 from clients.models import Client, Document
+from meetings import questionnaire
 from meetings.choices import MeetingStatus
-from meetings.models import Meeting
+from meetings.models import Meeting, QuestionnaireAnswer, QuestionnaireStatement
 from msp.confinement import bound_client_id
 from msp.quarters import Quarter
 from msp.tenancy import get_in_scope
@@ -153,13 +154,46 @@ def _upcoming_meetings(client: Client) -> QuerySet[Meeting]:
 
 
 def portal_meetings(*, client: Client) -> list[Meeting]:
-    """The client's next planned meetings, each with its agenda."""
-    return list(_upcoming_meetings(_bound(client))[:MEETINGS_SHOWN])
+    """The client's next planned meetings, each with its agenda and `answered`: whether the pre-meeting
+    questionnaire was answered for it."""
+    answered = Exists(QuestionnaireAnswer.objects.filter(meeting=OuterRef("pk")))
+    return list(_upcoming_meetings(_bound(client)).annotate(answered=answered)[:MEETINGS_SHOWN])
 
 
 def portal_meeting(*, client: Client, meeting_id: uuid.UUID) -> Meeting:
     """One coming meeting of the client, for adding it to a calendar; 404 for anything else."""
     return get_in_scope(_upcoming_meetings(_bound(client)), pk=meeting_id)
+
+
+def portal_questionnaire_asked(*, client: Client) -> bool:
+    """Whether the MSP's questionnaire has statements to answer."""
+    return questionnaire.questionnaire_statements(msp=_bound(client).msp).exists()
+
+
+@dataclass(frozen=True)
+class PortalQuestionnaire:
+    """The pre-meeting questionnaire of one coming meeting as the decision maker answers it: the MSP's
+    live statements, and what was ticked when it was answered before (`answers` empty until then)."""
+
+    meeting: Meeting
+    statements: list[QuestionnaireStatement]
+    answers: list[QuestionnaireAnswer]
+
+    @property
+    def selected(self) -> set[uuid.UUID]:
+        return {a.statement_id for a in self.answers if a.selected}
+
+    @property
+    def answered_at(self):
+        return max((a.updated_at for a in self.answers), default=None)
+
+
+def portal_meeting_questionnaire(*, client: Client, meeting_id: uuid.UUID) -> PortalQuestionnaire:
+    """The questionnaire before one coming meeting of the client; 404 for any other meeting."""
+    meeting = portal_meeting(client=client, meeting_id=meeting_id)
+    return PortalQuestionnaire(
+        meeting=meeting, statements=list(questionnaire.questionnaire_statements(msp=meeting.msp)),
+        answers=questionnaire.meeting_questionnaire_answers(meeting=meeting))
 @dataclass(frozen=True)
 class OpenSurvey:
     """The client's survey waiting for an answer, with the decision maker's own link."""

@@ -10,6 +10,8 @@ urlpatterns = [
          name="portal_document_download"),
     path("initiatives/<uuid:initiative_id>/decide/", views.portal_initiative_decide,
          name="portal_initiative_decide"),
+    path("meetings/<uuid:meeting_id>/questionnaire/", views.portal_meeting_questionnaire,
+         name="portal_meeting_questionnaire"),
     path("meetings/<uuid:meeting_id>/calendar.ics", views.portal_meeting_ics, name="portal_meeting_ics"),
     path("budget-lines/<uuid:line_id>/decide/", views.portal_budget_line_decide,
          name="portal_budget_line_decide"),

@@ -22,18 +22,20 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets.services import budget_line_decide
 from clients.models import Client
 from clients.views_documents import document_response
 from meetings.feeds import meeting_ics
+from meetings.questionnaire import meeting_questionnaire_gaps, questionnaire_answers_record
 from msp.activities import notification_create
 from msp.permissions import declare_permission
 from msp.roles import Perm
 from roadmaps.services import initiative_decide
 
 from . import selectors
+from .forms import QuestionnaireForm
 
 NOTE_LIMIT = 2000
 
@@ -62,6 +64,7 @@ def portal_home(request):
         "decided": selectors.portal_decisions(client=client),
         "line_decisions": selectors.portal_line_decisions(client=client),
         "meetings": selectors.portal_meetings(client=client),
+        "questionnaire_asked": selectors.portal_questionnaire_asked(client=client),
         "survey_open": selectors.portal_survey_open(client=client),
         "survey_past": selectors.portal_survey_results(client=client),
     })
@@ -78,6 +81,49 @@ def portal_meeting_ics(request, meeting_id):
     day = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone)).date()
     response["Content-Disposition"] = f'attachment; filename="meeting-{day:%Y-%m-%d}.ics"'
     return response
+
+
+@portal_view
+@require_http_methods(["GET", "POST"])
+def portal_meeting_questionnaire(request, meeting_id):
+    """The pre-meeting questionnaire of one coming meeting of the portal user's client: GET shows the
+    statements (ticked as answered before), POST records the answers (answering again replaces them)
+    and tells the vCIO. Another client's meeting, a past or cancelled one, is not found."""
+    client = request.portal_client
+    asked = selectors.portal_meeting_questionnaire(client=client, meeting_id=meeting_id)
+    meeting = asked.meeting
+    if not asked.statements:
+        messages.info(request, "There is no questionnaire to answer yet.")
+        return redirect(reverse("portal_home") + f"#meeting-{meeting.pk}")
+    if request.method == "POST":
+        form = QuestionnaireForm(request.POST, statements=asked.statements)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    questionnaire_answers_record(meeting=meeting, actor=request.user, selected=form.chosen())
+                    gaps = meeting_questionnaire_gaps(meeting=meeting)
+                    if meeting.organizer is not None or client.vcio is not None:
+                        notification_create(
+                            msp=client.msp, user=meeting.organizer or client.vcio,
+                            url=reverse("meeting_detail", kwargs={"meeting_id": meeting.pk}) + "#questionnaire",
+                            title=f"{request.user.display_name} ({client.name}) answered the questionnaire "
+                                  f"for “{meeting.title}”",
+                            body=f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} for the agenda.")
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, f"Thank you: your answers for “{meeting.title}” are with your vCIO.")
+                return redirect(reverse("portal_home") + f"#meeting-{meeting.pk}")
+        status = 400
+    else:
+        form = QuestionnaireForm(initial={"selected": [str(pk) for pk in asked.selected]},
+                                 statements=asked.statements)
+        status = 200
+    zone = ZoneInfo(meeting.time_zone)
+    return render(request, "portal/questionnaire.html", {
+        "client": client, "meeting": meeting, "form": form, "asked": asked,
+        "local_start": meeting.starts_at.astimezone(zone).replace(tzinfo=None),
+    }, status=status)
 
 
 @portal_view

@@ -39,6 +39,7 @@ from clients.document_jobs import (
     document_renderer_register,
 )
 from clients.models import Client, Document
+from msp.look import status_look
 from msp.models import Job, Msp, User
 from msp.money import format_money
 from msp.pdf import render_pdf
@@ -59,16 +60,8 @@ BIGGEST_ITEMS = 5
 
 # --- the timeline chart ---------------------------------------------------------------------------------
 
-STATUS_COLOURS = {
-    InitiativeStatus.IDEA: "#adb5bd",
-    InitiativeStatus.PROPOSED: "#fd7e14",
-    InitiativeStatus.APPROVED: "#198754",
-    InitiativeStatus.DECLINED: "#dc3545",
-    InitiativeStatus.SCHEDULED: "#0d6efd",
-    InitiativeStatus.IN_PROGRESS: "#6f42c1",
-    InitiativeStatus.DONE: "#20c997",
-    InitiativeStatus.CANCELLED: "#6c757d",
-}
+# The same colours as the status badges on the pages (msp/look.py).
+STATUS_COLOURS = {s: status_look(s)[0].fill for s in InitiativeStatus.values}
 # Rows per chart: more than this would not fit on one A4 page, so the timeline continues in a second chart.
 TIMELINE_ROWS_PER_CHART = 30
 

@@ -23,7 +23,8 @@ RECENT = 3
 
 def _local(meetings, zone):
     for meeting in meetings:
-        meeting.local_start = meeting.starts_at.astimezone(zone)
+        # Wall-clock (naive), so templates show the meeting's zone, not the request's active one.
+        meeting.local_start = meeting.starts_at.astimezone(zone).replace(tzinfo=None)
     return meetings
 
 

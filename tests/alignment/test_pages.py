@@ -256,12 +256,15 @@ def test_results_page_shows_score_categories_and_findings(tenant, completed, log
     response = login(tenant.users[Role.VIEWER]).get(f"/reviews/{completed.pk}/")
     assert response.status_code == 200
     body = text(response)
-    assert re.search(r'id="review-score">\s*50\.0\s*</div>', body)
+    # Every score carries its red/amber/green band (SCORE_BANDS: green from 75, amber from 60).
+    assert 'id="review-score"><span class="rag rag-red" data-band="red">50.0</span></div>' in body
     assert [(c.name, c.score) for c in response.context["scores"].categories] == [
         ("Backup", Decimal("62.5")), ("Email", Decimal("25.0"))]
-    rows = re.findall(r"<tr><th scope=\"row\" class=\"fw-normal\">(\w+)</th>((?:<td[^>]*>[^<]*</td>)+)</tr>", body)
-    assert [(name, re.findall(r">([^<]*)</td>", cells)) for name, cells in rows] == [
-        ("Backup", ["1", "1", "0", "62.5"]), ("Email", ["1", "1", "1", "25.0"])]
+    rows = re.findall(r"<tr><th scope=\"row\" class=\"fw-normal\">(\w+)</th>((?:<td[^>]*>.*?</td>)+)</tr>", body)
+    cell = r"<td[^>]*>(?:<span[^>]*data-band=\"(\w+)\">)?([^<]*)"
+    assert [(name, re.findall(cell, cells)) for name, cells in rows] == [
+        ("Backup", [("", "1"), ("", "1"), ("", "0"), ("amber", "62.5")]),
+        ("Email", [("", "1"), ("", "1"), ("", "1"), ("red", "25.0")])]
     assert [a.standard.name for a in response.context["findings"]] == ["Backups monitored", "SPF and DMARC"]
     assert "Nobody reads the backup emails" in body
     assert "Create recommendation from selected" not in body  # viewers read only

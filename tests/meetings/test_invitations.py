@@ -13,8 +13,9 @@ from icalendar import Calendar
 from meetings.choices import MeetingKind
 from meetings.ics import feed_ics
 from meetings.models import Meeting
-from meetings.services import meeting_cancel, meeting_create, meeting_move, meeting_update
+from meetings.services import meeting_attendees_set, meeting_cancel, meeting_create, meeting_move, meeting_update
 from msp.roles import Role
+from tests import factories as f
 
 
 def calendars(message):
@@ -127,3 +128,68 @@ def test_a_feed_has_refresh_hints_and_no_rsvp(world, planned):
     assert {("ATTENDEE" in e, "ORGANIZER" in e, "RSVP" in e.to_ical().decode()) for e in events} == {
         (False, False, False)}
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["America/Chicago"]
+
+
+# --- taking someone off the invitation ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_invited(world, django_capture_on_commit_callbacks):
+    client = world.refs["A"]
+    helper = f.ContactFactory(client=client, name="Helper A", email="helper-a@client.test", is_decision_maker=False)
+    start = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_create(msp=world.msp, actor=world.users[Role.VCIO], client=client, kind=MeetingKind.QBR,
+                                 starts_at=start, attendees=list(client.contacts.order_by("name")))
+    first = Calendar.from_ical(mail.outbox[0].alternatives[0][0]).walk("VEVENT")[0]
+    mail.outbox.clear()
+    return Meeting.objects.get(pk=meeting.pk), helper, first
+
+
+def test_a_contact_taken_off_gets_a_cancel_with_the_same_uid_and_a_higher_sequence(
+        world, two_invited, django_capture_on_commit_callbacks):
+    meeting, helper, first = two_invited
+    boss = world.refs["A"].contacts.get(name="Boss A")
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_attendees_set(meeting=meeting, contacts=[boss], actor=world.users[Role.VCIO])
+    meeting.refresh_from_db()
+    assert meeting.sequence == first["SEQUENCE"] + 1 == 1
+    vcio = world.users[Role.VCIO]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["boss-a@client.test", vcio.email, "helper-a@client.test"])
+    cancel = next(m for m in mail.outbox if m.to == ["helper-a@client.test"])
+    alt, attached, mimetype = calendars(cancel)
+    assert alt.to_ical() == attached.to_ical()
+    assert mimetype == "text/calendar; method=CANCEL"
+    assert cancel.subject.startswith(f"Cancelled: {meeting.title} (")
+    assert "You are no longer invited to this meeting" in cancel.body
+    assert str(alt["METHOD"]) == "CANCEL"
+    (event,) = alt.walk("VEVENT")
+    assert (str(event["UID"]), event["SEQUENCE"], str(event["STATUS"])) == (str(first["UID"]), 1, "CANCELLED")
+    assert [str(a) for a in vevent_attendees(event)] == ["mailto:helper-a@client.test"]
+    assert str(event["ORGANIZER"]) == "mailto:no-reply@vcio.local"
+    assert [str(tz["TZID"]) for tz in alt.walk("VTIMEZONE")] == ["America/Chicago"]
+    # The others get the update, with the same SEQUENCE, no longer naming the person taken off.
+    update = next(m for m in mail.outbox if m.to == ["boss-a@client.test"])
+    alt, _, mimetype = calendars(update)
+    (event,) = alt.walk("VEVENT")
+    assert (mimetype, str(event["UID"]), event["SEQUENCE"], str(event["STATUS"])) == (
+        "text/calendar; method=REQUEST", str(first["UID"]), 1, "CONFIRMED")
+    assert sorted(str(a) for a in vevent_attendees(event)) == sorted(["mailto:boss-a@client.test",
+                                                                      f"mailto:{vcio.email}"])
+
+
+def test_taking_someone_off_before_the_invitation_went_out_sends_nothing(world, django_capture_on_commit_callbacks):
+    client = world.refs["A"]
+    helper = f.ContactFactory(client=client, name="Helper A", email="helper-a@client.test")
+    meeting = meeting_create(msp=world.msp, actor=world.users[Role.VCIO], client=client, kind=MeetingKind.QBR,
+                             starts_at=timezone.now() + timedelta(days=30), attendees=[helper],
+                             send_invitations=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_attendees_set(meeting=meeting, contacts=[], actor=world.users[Role.VCIO])
+    assert mail.outbox == []
+    assert Meeting.objects.get(pk=meeting.pk).sequence == 0
+
+
+def vevent_attendees(event) -> list:
+    value = event["ATTENDEE"]
+    return value if isinstance(value, list) else [value]

@@ -113,10 +113,17 @@ def test_running_again_creates_nothing_new(world):
     again = meetings_schedule(msp=world.msp, now=NOW)
     later = meetings_schedule(msp=world.msp, now=NOW + timedelta(days=1))
     assert len(first.created) == 4 + 4 + 6 + 4
-    assert (again.as_dict(), later.as_dict()) == (
-        {"msp": "Alpha", "created": 0, "replanned": 0, "cancelled": 0, "missed": 0,
-         "skipped": ["Alpha Logistics: no vCIO on the staff"]},) * 2
-    assert sorted(Meeting.objects.values_list("pk", "starts_at", "version", "sequence")) == before
+    assert again.as_dict() == {"msp": "Alpha", "created": 0, "replanned": 0, "cancelled": 0, "missed": 0,
+                               "skipped": ["Alpha Logistics: no vCIO on the staff"]}
+    # A day later the 12-month window has gained one day (15 January 2031 is its first day out): only a
+    # slot due on 14 January 2031 may be added (the steering day depends on the staff ids); nothing moves.
+    assert (later.as_dict() | {"created": 0}) == again.as_dict()
+    added = Meeting.objects.exclude(pk__in=[row[0] for row in before])
+    assert len(later.created) == added.count()
+    assert {m.slot_date for m in added} <= {date(2031, 1, 14)}
+    kept = [row for row in sorted(Meeting.objects.values_list("pk", "starts_at", "version", "sequence"))
+            if row[0] in {b[0] for b in before}]
+    assert kept == before
 
 
 def test_later_runs_keep_the_year_full(world):
@@ -248,3 +255,16 @@ def test_the_database_holds_one_meeting_per_slot(world):
     with pytest.raises(IntegrityError, match="meeting_one_per_slot"), transaction.atomic():
         Meeting.objects.create(msp=world.msp, client=taken.client, kind=taken.kind, title="Twin", time_zone="UTC",
                                starts_at=taken.starts_at, slot_key=taken.slot_key)
+
+
+def test_a_meeting_placed_after_its_slot_date_survives_the_next_days_run(world):
+    """A steering slot due today is placed a week later (the vCIO's day is full); the next day's run, whose
+    window starts after that slot date, keeps the meeting instead of cancelling it."""
+    meetings_schedule(msp=world.msp, now=NOW)
+    steering = Meeting.objects.filter(kind="steering").order_by("starts_at").first()
+    Meeting.objects.filter(pk=steering.pk).update(slot_date=NOW.date())
+    for days in (1, 3, 6):
+        summary = meetings_schedule(msp=world.msp, now=NOW + timedelta(days=days))
+        assert summary.cancelled == []
+    steering.refresh_from_db()
+    assert steering.status == "planned"

@@ -90,6 +90,7 @@ TABLE: dict[str, dict[str, str]] = {
     "portal_initiative_decide": page(Perm.USE_PORTAL),
     "portal_budget_line_decide": page(Perm.USE_PORTAL),
     "portal_meeting_ics": page(Perm.USE_PORTAL),
+    "portal_meeting_questionnaire": page(Perm.USE_PORTAL),
     "calendar_feed": page(PUBLIC),
     "calendar_feed_page": page(Perm.USE_STAFF_AREA),
     "calendar_feed_revoke": page(Perm.USE_STAFF_AREA),
@@ -219,6 +220,8 @@ TABLE: dict[str, dict[str, str]] = {
     "client-roadmap-pdf": {"POST": Perm.EDIT_CLIENTS},
     # Meetings: read by every staff role, run by the people who edit clients (owner, vCIO).
     "meeting_list": page(Perm.VIEW_CLIENTS),
+    "meeting_plan": page(Perm.EDIT_CLIENTS),
+    "meeting_edit": page(Perm.EDIT_CLIENTS),
     "meeting_detail": page(Perm.VIEW_CLIENTS, write=Perm.EDIT_CLIENTS),
     "meeting_move": page(Perm.EDIT_CLIENTS),
     "meeting_cancel": page(Perm.EDIT_CLIENTS),

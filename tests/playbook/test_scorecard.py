@@ -351,7 +351,7 @@ def test_self_assessment_prefilled_from_the_data_then_kept_per_year(tenant, logi
     assert c.get("/scorecard/assessment/?year=1999").status_code == 404
 
 
-def test_survey_figures_come_from_the_survey_answers_of_the_period(tenant):
+def test_survey_figures_come_from_the_survey_answers_of_the_period(tenant, login):
     """Dental (the vCIO's) answered 9 and 7, Clinic (the vCIO's) 8 and 10, Logistics (no vCIO) never
     answered; last year's answers fall before the period and do not count."""
     clinic, _ = build_msp(tenant)
@@ -391,3 +391,8 @@ def test_survey_figures_come_from_the_survey_answers_of_the_period(tenant):
     assert whole["survey_satisfied"][:2] == (Decimal("75.0"), "75.0 %")
     assert whole["survey_response"][:2] == (Decimal("66.7"), "66.7 %")
     assert card.columns[1].figures["survey_response"].detail == "2 of 3 invited"
+    # On the page, each survey figure opens the survey results behind it.
+    body = login(owner).get(f"/scorecard/?start={START}&end={END}").content.decode()
+    vcio_id = tenant.users[Role.VCIO].pk
+    assert body.count(f'href="/surveys/results/?vcio={vcio_id}" class="sc-value fw-semibold"') == 2
+    assert body.count('href="/surveys/results/" class="sc-value fw-semibold"') == 2
