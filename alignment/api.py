@@ -86,6 +86,10 @@ class AnswerSerializer(serializers.ModelSerializer):
     why = serializers.CharField(source="revision.why", read_only=True)
     how = serializers.CharField(source="revision.how", read_only=True)
     evidence = serializers.SerializerMethodField()
+    # Declared so the schema's enum includes the empty value an unanswered answer carries.
+    response = serializers.ChoiceField(choices=Response.choices, allow_blank=True, read_only=True,
+                                       help_text="`aligned`, `misaligned` or `not_applicable`; empty (`\"\"`) "
+                                                 "while the standard is not answered yet.")
 
     class Meta:
         model = Answer

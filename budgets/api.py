@@ -7,8 +7,7 @@ budgets.services. ETag / If-Match, archive on DELETE and pagination come from ms
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
@@ -20,8 +19,7 @@ from roadmaps.models import Initiative
 
 from . import services
 from .choices import LineCategory, LineKind
-from .models import BudgetLine, BudgetVersion
-from .rollups import line_unit_price
+from .models import MAX_LINE_PRICE, MAX_QUANTITY, MAX_UNIT_COST, BudgetLine, BudgetVersion
 from .selectors import quarter_label
 
 RECORD_READ_ONLY = ["id", "archived_at", "version", "created_at", "updated_at"]
@@ -45,7 +43,8 @@ class BudgetLineSerializer(serializers.ModelSerializer):
                   "without one follows its own `decision`: proposed until the client approves it.")
     start_quarter_label = serializers.SerializerMethodField(help_text="E.g. `FY2027 Q2`.")
     end_quarter_label = serializers.SerializerMethodField(help_text="E.g. `FY2028 Q1`; null when open-ended.")
-    unit_price = serializers.SerializerMethodField(
+    unit_price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, source="price_per_unit",
         help_text="Price of one unit (per month for a recurring line), from `unit_cost`, `pricing` and `rate`: "
                   "markup: cost × (1 + rate/100); margin: cost ÷ (1 − rate/100); rounded half-up to cents.")
 
@@ -62,7 +61,11 @@ class BudgetLineSerializer(serializers.ModelSerializer):
                                            "one-time cost's quarter or when a recurring one starts."},
             "end_quarter": {"help_text": "Recurring only: the first day of the last quarter it runs (included); "
                                          "null: open-ended."},
-            "unit_cost": {"help_text": "Per unit; per month for a recurring line."},
+            "quantity": {"max_value": MAX_QUANTITY,
+                         "help_text": f"How many units, from 0.01 to {MAX_QUANTITY:,}. Quantity × unit price is at "
+                                      f"most {MAX_LINE_PRICE:,.2f} (in total, or a month for a recurring line)."},
+            "unit_cost": {"max_value": MAX_UNIT_COST,
+                          "help_text": f"Per unit; per month for a recurring line. At most {MAX_UNIT_COST:,.2f}."},
             "rate": {"help_text": "Percent: the markup on cost, or the margin on price (below 100)."},
         }
 
@@ -74,10 +77,6 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
     def get_end_quarter_label(self, obj: BudgetLine) -> str | None:
         return quarter_label(obj.end_quarter, self._fy(obj)) or None
-
-    @extend_schema_field(OpenApiTypes.DECIMAL)
-    def get_unit_price(self, obj: BudgetLine) -> str:
-        return str(line_unit_price(obj))  # a decimal string, like the money fields
 
     def validate_client(self, client: Client) -> Client:
         if self.instance is not None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,8 +16,17 @@ from msp.tenancy import TenantModel, VersionedModel
 from roadmaps.models import Initiative
 
 from .choices import ExpenseType, LineCategory, LineDecision, LineKind, Pricing
+from .rollups import unit_price
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+# Domain bounds of a budget line (docs/budgets.md): far above what one client of an MSP spends, and low
+# enough that every total of a client's plan fits the money fields of the API and the PDF: at most
+# MAX_LIVE_LINES lines x 36 months x MAX_LINE_PRICE = 360,000,000,000.00, under 10^12 (14 digits).
+MAX_QUANTITY = Decimal("100000")
+MAX_UNIT_COST = Decimal("10000000")
+MAX_LINE_PRICE = Decimal("10000000")  # quantity x unit price: the whole one-time cost, or a month of a recurring one
+MAX_LIVE_LINES = 1000  # live (not archived) lines per client
 
 
 @pghistory.track()
@@ -85,6 +95,35 @@ class BudgetLine(TenantModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def price_per_unit(self) -> Decimal:
+        """The client's price of one unit (budgets.rollups.unit_price)."""
+        return unit_price(self.unit_cost, self.pricing, self.rate)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.quantity is not None and self.quantity > MAX_QUANTITY:
+            errors["quantity"] = f"At most {MAX_QUANTITY:,} units on one line."
+        if self.unit_cost is not None and self.unit_cost > MAX_UNIT_COST:
+            errors["unit_cost"] = f"At most {MAX_UNIT_COST:,.2f} per unit."
+        if not errors and None not in (self.quantity, self.unit_cost, self.rate) and (
+                self.pricing == Pricing.MARKUP or self.rate < 100):
+            price = self.quantity * unit_price(self.unit_cost, self.pricing, self.rate)
+            if price > MAX_LINE_PRICE:
+                per = "a month" if self.kind == LineKind.RECURRING else "in total"
+                errors["unit_cost"] = (f"The line's price ({price:,.2f} {per}: quantity x unit price) is above "
+                                       f"the most one line may be, {MAX_LINE_PRICE:,.2f}; split it or lower it.")
+        if self.archived_at is None and self.client_id is not None:
+            live = BudgetLine._base_manager.filter(client_id=self.client_id, archived_at__isnull=True)
+            if self.pk is not None:
+                live = live.exclude(pk=self.pk)
+            if live.count() >= MAX_LIVE_LINES:
+                errors[NON_FIELD_ERRORS] = (f"A client's budget holds at most {MAX_LIVE_LINES:,} live lines; "
+                                            "archive old ones first.")
+        if errors:
+            raise ValidationError(errors)
 
 
 @pghistory.track()

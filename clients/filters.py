@@ -32,8 +32,8 @@ class ClientFilter(ArchivedFilterSet):
     def filter_person(self, queryset, name: str, value: str):
         if value == "none":
             return queryset.filter(**{f"{name}__isnull": True})
-        if not (value.isascii() and value.isdigit()):
-            raise ValidationError({name: [f"Give a user id or “none”, not “{value}”."]})
+        if not (value.isascii() and value.isdigit() and len(value) <= 19):
+            raise ValidationError({name: [f"Give a user id or “none”, not “{value[:40]}”."]})
         return queryset.filter(**{f"{name}_id": int(value)})
 
 

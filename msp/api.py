@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,16 +38,17 @@ def etag_for(obj) -> str:
     return f'"{obj.version}"'
 
 
-def expected_version(request) -> int:
-    """The version the client last saw, from If-Match. Required for every change."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired()
-    value = header.removeprefix("W/").strip('"')
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise PreconditionFailed("If-Match must be an ETag this API returned.") from exc
+_ENTITY_TAG = re.compile(r'\s*(?:W/)?"([^"]*)"\s*|\s*([^",\s]+)\s*')
+
+
+def if_match_tags(header: str) -> list[str]:
+    """The opaque tags of an If-Match header (`"3"`, `W/"3"`, `"3", "4"`; a bare `3` is read as `"3"`)."""
+    tags = []
+    for part in header.split(","):
+        found = _ENTITY_TAG.fullmatch(part)
+        if found:
+            tags.append(found.group(1) if found.group(1) is not None else found.group(2))
+    return tags
 
 
 def exception_handler(exc, context):
@@ -73,12 +76,35 @@ def exception_handler(exc, context):
 # the archived filter, and a viewset base that sends ETags, requires If-Match and archives on DELETE.
 
 
+def _whole_number(raw: str) -> int | None:
+    """`raw` as a positive whole number of ASCII digits (at most 19 of them), else None."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else None
+
+
 class StandardPagination(PageNumberPagination):
-    """50 a page; `page_size` up to 200."""
+    """50 a page; `page_size` up to 200 (more is read as 200); a page or size that is not a number is a 400."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = _whole_number(raw)
+        if not size:
+            raise exceptions.ValidationError({self.page_size_query_param: [
+                f"`{self.page_size_query_param}` must be a whole number from 1 to {self.max_page_size}, "
+                f"not `{raw[:40]}`."]})
+        return min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and not _whole_number(raw):
+            raise exceptions.ValidationError({self.page_query_param: [
+                f"`{self.page_query_param}` must be a page number (1, 2, ...) or `last`, not `{raw[:40]}`."]})
+        return super().paginate_queryset(queryset, request, view)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -152,7 +178,8 @@ class ArchivedFilterSet(django_filters.FilterSet):
 
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True,
-    description='The ETag from the last read of the record, e.g. `"3"`. Missing: 428; stale: 412.',
+    description='The ETag from the last read of the record, e.g. `"3"` (weak `W/"3"` too). Missing: 428; '
+                'stale or not an ETag of this API (such as `*`): 412.',
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,
@@ -169,13 +196,26 @@ ETAG = OpenApiParameter(
 
 
 def check_if_match(request, obj, *, required: bool) -> int | None:
-    """The version from If-Match, refused early (412) when it is not the record's current one."""
-    if not required and not request.headers.get("If-Match", "").strip():
+    """The record's version when If-Match names its current ETag; 412 when it does not.
+
+    If-Match is read as a list of entity tags (RFC 9110; weak ones match too, a bare `3` is taken as
+    `"3"`). A tag of an earlier version is "changed by someone else"; a value this API never sends
+    (`*`, `abc`) is compared like any other and fails, with a message saying what to send: `*` would
+    overwrite whatever is there, which the API never does silently. Missing: 428 when required.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        if required:
+            raise PreconditionRequired()
         return None
-    version = expected_version(request)
-    if version != obj.version:
+    tags = if_match_tags(header)
+    if str(obj.version) in tags:
+        return obj.version
+    if any(tag.isdigit() for tag in tags):
         raise PreconditionFailed()
-    return version
+    raise PreconditionFailed(
+        f"If-Match must hold the ETag of your last read of the record, such as \"3\"; {header[:40]} is not an "
+        "ETag this API sends.")
 
 
 class RecordViewSet(viewsets.ModelViewSet):

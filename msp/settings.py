@@ -233,14 +233,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["msp.api_auth.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every filter value, ordering and page size is checked: a bad one is a 400 naming it (msp/api_input.py).
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "msp.api_input.StrictFilterBackend",
+        "msp.api_input.StrictSearchFilter",
+        "msp.api_input.StrictOrderingFilter",
+    ],
+    # JSON bodies are capped in size and depth before they are decoded (API_MAX_JSON_*).
+    "DEFAULT_PARSER_CLASSES": [
+        "msp.api_input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "msp.api.exception_handler",
 }
+API_MAX_JSON_BYTES = 1024 * 1024
+API_MAX_JSON_DEPTH = 20
 SPECTACULAR_SETTINGS = {
     "TITLE": "vCIO platform API",
     "DESCRIPTION": "Clients, contacts, business objectives and assets of the MSP the token belongs to.",

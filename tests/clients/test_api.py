@@ -94,7 +94,8 @@ def test_client_list_filters(tenant, api):
 
     bad_status = c.get(f"{API}/clients/", {"status": "lost"})
     assert bad_status.status_code == 400
-    assert bad_status.json() == {"status": ["Select a valid choice. lost is not one of the available choices."]}
+    assert bad_status.json() == {"status": [
+        "Select a valid choice. lost is not one of the available choices. Use one of: onboarding, active, churned."]}
     bad_vcio = c.get(f"{API}/clients/", {"vcio": "bob"})
     assert bad_vcio.status_code == 400
     assert bad_vcio.json() == {"vcio": ["Give a user id or “none”, not “bob”."]}
