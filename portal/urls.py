@@ -6,6 +6,8 @@ from . import views
 
 urlpatterns = [
     path("", views.portal_home, name="portal_home"),
+    path("brand/logo.png", views.portal_brand_logo, name="portal_brand_logo"),
+    path("brand/style.css", views.portal_brand_css, name="portal_brand_css"),
     path("documents/<uuid:document_id>/download/", views.portal_document_download,
          name="portal_document_download"),
     path("initiatives/<uuid:initiative_id>/decide/", views.portal_initiative_decide,

@@ -30,6 +30,7 @@ from clients.views_documents import document_response
 from meetings.feeds import meeting_ics
 from meetings.questionnaire import meeting_questionnaire_gaps, questionnaire_answers_record
 from msp.activities import notification_create
+from msp.brand import brand_css_response, brand_logo_response
 from msp.permissions import declare_permission
 from msp.roles import Perm
 from roadmaps.services import initiative_decide
@@ -68,6 +69,20 @@ def portal_home(request):
         "survey_open": selectors.portal_survey_open(client=client),
         "survey_past": selectors.portal_survey_results(client=client),
     })
+
+
+@portal_view
+@require_GET
+def portal_brand_logo(request):
+    """The MSP's logo for the portal's top bar (the client's own MSP: the request's tenant)."""
+    return brand_logo_response(request, request.msp)
+
+
+@portal_view
+@require_GET
+def portal_brand_css(request):
+    """The portal's per-MSP stylesheet: the MSP's accent as the primary colour (no inline styles)."""
+    return brand_css_response(request, request.msp)
 
 
 @portal_view
