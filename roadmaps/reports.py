@@ -357,7 +357,7 @@ def roadmap_report_data(*, client: Client, today: date | None = None) -> Roadmap
 
 
 def roadmap_report_pdf(*, client: Client, today: date | None = None) -> bytes:
-    return render_pdf(TEMPLATE, {"report": roadmap_report_data(client=client, today=today)})
+    return render_pdf(TEMPLATE, {"report": roadmap_report_data(client=client, today=today)}, msp=client.msp)
 
 
 def report_title(client: Client, today: date | None = None) -> str:
