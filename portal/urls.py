@@ -17,4 +17,6 @@ urlpatterns = [
     path("meetings/<uuid:meeting_id>/calendar.ics", views.portal_meeting_ics, name="portal_meeting_ics"),
     path("budget-lines/<uuid:line_id>/decide/", views.portal_budget_line_decide,
          name="portal_budget_line_decide"),
+    path("initiatives/<uuid:initiative_id>/undo/", views.portal_initiative_undo, name="portal_initiative_undo"),
+    path("budget-lines/<uuid:line_id>/undo/", views.portal_budget_line_undo, name="portal_budget_line_undo"),
 ]

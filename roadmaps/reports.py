@@ -361,8 +361,9 @@ def roadmap_report_pdf(*, client: Client, today: date | None = None) -> bytes:
 
 
 def report_title(client: Client, today: date | None = None) -> str:
-    day = today or _local_today(client.msp)
-    return f"Technology roadmap and budget ({day.isoformat()})"
+    """The document's kind and period: the plan's first and last quarters."""
+    quarters = client_horizon(client=client, today=today or _local_today(client.msp))
+    return f"Technology roadmap and budget {quarters[0].label} – {quarters[-1].label}"
 
 
 # --- the document pipeline (clients.document_jobs) ---------------------------------------------------------

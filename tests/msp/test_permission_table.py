@@ -92,6 +92,8 @@ TABLE: dict[str, dict[str, str]] = {
     "portal_document_download": page(Perm.USE_PORTAL),
     "portal_initiative_decide": page(Perm.USE_PORTAL),
     "portal_budget_line_decide": page(Perm.USE_PORTAL),
+    "portal_initiative_undo": page(Perm.USE_PORTAL),
+    "portal_budget_line_undo": page(Perm.USE_PORTAL),
     "portal_meeting_ics": page(Perm.USE_PORTAL),
     "portal_meeting_questionnaire": page(Perm.USE_PORTAL),
     "calendar_feed": page(PUBLIC),
