@@ -179,7 +179,7 @@ def alignment_report_data(*, review: Review) -> ReportData:
 
 
 def alignment_report_pdf(*, review: Review) -> bytes:
-    return render_pdf(TEMPLATE, {"report": alignment_report_data(review=review)})
+    return render_pdf(TEMPLATE, {"report": alignment_report_data(review=review)}, msp=review.msp)
 
 
 def report_title(review: Review) -> str:

@@ -21,7 +21,7 @@ from clients.models import Asset, Client
 from msp.activities import activity_record
 from msp.models import MONTHS, User
 from msp.quarters import Quarter
-from msp.records import record_archive, record_create, record_update
+from msp.records import decision_undo_check, record_archive, record_create, record_update
 from roadmaps import selectors as roadmap_selectors
 from roadmaps import services as roadmap_services
 from roadmaps.choices import InitiativeCategory, InitiativeStatus, LifecycleReason
@@ -156,6 +156,17 @@ def budget_line_decide(*, line: BudgetLine, actor: User | None, decision: str, n
                                            f"{line.get_decision_display().lower()}."})
     return record_update(line, actor=actor, expected_version=expected_version, decision=decision,
                          decided_at=timezone.now(), decided_by=actor, decision_note=note)
+
+
+@transaction.atomic
+def budget_line_decision_undo(*, line: BudgetLine, actor: User) -> BudgetLine:
+    """Take back the client's decision on a budget line shortly after it was made
+    (msp.records.decision_undo_check): the line is proposed again, with no decision recorded."""
+    line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    decision_undo_check(what=str(line), decided_at=line.decided_at, decided_by_id=line.decided_by_id, actor=actor,
+                        still_decided=line.decision in LINE_DECISIONS and line.archived_at is None)
+    return record_update(line, actor=actor, decision=LineDecision.PROPOSED, decided_at=None, decided_by=None,
+                         decision_note="")
 
 
 @transaction.atomic

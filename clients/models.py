@@ -313,4 +313,10 @@ class Document(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (edition {self.edition})"
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """What the client and the staff see: the title (its kind and period, set by the renderer) and the
+        edition, so no two documents of a client read the same (editions are unique per kind)."""
+        return f"{self.title}, edition {self.edition}"

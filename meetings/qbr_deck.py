@@ -11,8 +11,12 @@ import io
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Inches, Pt
+
+from msp.brand import Brand, brand_of
 
 from .qbr import QbrContent, qbr_agenda
 
@@ -20,6 +24,7 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 TITLE_ONLY = 5  # the default template's "Title Only" layout
 TITLE_SLIDE = 0
 ROW_LIMIT = 10
+LOGO_HEIGHT, LOGO_MAX_WIDTH = Inches(0.9), Inches(3.5)
 LEFT, TOP, FULL_WIDTH, HALF_WIDTH, BODY_HEIGHT = Inches(0.7), Inches(1.6), Inches(11.9), Inches(5.8), Inches(5.2)
 
 
@@ -53,6 +58,32 @@ def _table(slide, header: list[str], rows: list[list[str]]) -> None:
             cell.text_frame.paragraphs[0].font.size = Pt(14)
 
 
+def _cover_brand(slide, brand: Brand) -> None:
+    """The MSP's logo (its stored PNG, unchanged), its name in the accent colour and an accent band."""
+    accent = RGBColor.from_string(brand.accent.removeprefix("#"))
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.25))
+    band.name = "Accent band"
+    band.fill.solid()
+    band.fill.fore_color.rgb = accent
+    band.line.fill.background()
+    left = LEFT
+    if brand.logo:
+        height = LOGO_HEIGHT
+        if brand.logo_width * height / brand.logo_height > LOGO_MAX_WIDTH:  # a wide logo: bound its width
+            picture = slide.shapes.add_picture(io.BytesIO(brand.logo), LEFT, Inches(0.5), width=LOGO_MAX_WIDTH)
+        else:
+            picture = slide.shapes.add_picture(io.BytesIO(brand.logo), LEFT, Inches(0.5), height=height)
+        picture.name = "MSP logo"
+        left = LEFT + picture.width + Inches(0.3)
+    box = slide.shapes.add_textbox(left, Inches(0.6), Inches(6), Inches(0.8))
+    box.name = "MSP name"
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = brand.name
+    run.font.size = Pt(24)
+    run.font.bold = True
+    run.font.color.rgb = accent
+
+
 def qbr_deck(content: QbrContent) -> bytes:
     """The deck as .pptx bytes: title, business goals, roadmap, budget, alignment, recommendations, actions."""
     prs = Presentation()
@@ -62,6 +93,7 @@ def qbr_deck(content: QbrContent) -> bytes:
     title = prs.slides.add_slide(prs.slide_layouts[TITLE_SLIDE])
     title.shapes.title.text = f"{client.name}: quarterly business review"
     title.placeholders[1].text = f"{content.quarter.label} · prepared by {content.msp_name} · {content.today:%Y-%m-%d}"
+    _cover_brand(title, brand_of(client.msp))
 
     goals = _slide(prs, "Your business goals")
     if content.goals:

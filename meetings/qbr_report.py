@@ -20,4 +20,4 @@ def qbr_pdf(content: QbrContent, *, meeting_on: datetime | None = None) -> bytes
         "budget_planned": content.money(b.planned), "budget_approved": content.money(b.approved),
         "budget_awaiting": content.money(b.awaiting),
         "trend_chart": trend_chart(points, title="Alignment score over time") if points else "",
-    })
+    }, msp=content.client.msp)

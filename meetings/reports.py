@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from clients.choices import DocumentKind
 from clients.document_jobs import DocumentRenderer, Rendered, document_job_enqueue, document_renderer_register
 from msp.models import Job, User
+from msp.quarters import Quarter
 from roadmaps.services import client_facing_titles_check
 
 from .agendas import meeting_qbr_content
@@ -48,7 +49,10 @@ def _meeting_day(meeting: Meeting) -> date:
 
 
 def report_title(meeting: Meeting, what: str) -> str:
-    return f"{what} {_meeting_day(meeting).isoformat()}: {meeting.title}"[:200]
+    """The document's kind and period: the client's fiscal quarter of the meeting, and its day."""
+    day = _meeting_day(meeting)
+    quarter = Quarter.containing(day, meeting.client.fiscal_year_start_month)
+    return f"{what} {quarter.label} ({day:%-d %B %Y})"
 
 
 def _render_pdf(meeting: Meeting, today: date | None = None) -> Rendered:

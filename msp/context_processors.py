@@ -1,5 +1,6 @@
 """Template context: the active workspace, the user's other workspaces and what their role may do."""
 
+from .brand import brand_of
 from .models import Notification
 from .roles import MATRIX, is_staff_role
 from .tenancy import active_memberships
@@ -13,9 +14,11 @@ def workspace(request):
     unread = 0
     if is_staff_role(role):
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    msp = getattr(request, "msp", None)
     return {
+        "brand": brand_of(msp) if msp is not None else None,
         "unread_notifications": unread,
-        "current_msp": getattr(request, "msp", None),
+        "current_msp": msp,
         "current_role": role,
         "is_staff_user": is_staff_role(role),
         "perms_of_role": MATRIX.get(role or "", frozenset()),

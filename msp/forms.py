@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from .brand import LOGO_MAX_BYTES, CleanLogo, accent_clean, logo_clean
 from .models import TIME_ZONES, Msp
 from .roles import Role
 from .services import msp_create
@@ -67,9 +69,43 @@ class MspSettingsForm(forms.ModelForm):
         error_messages={"invalid_choice": "“%(value)s” is not a time zone we know: pick one from the list, "
                                           "for example America/New_York or Europe/London."})
 
+    logo = forms.FileField(
+        required=False, label="Logo",
+        help_text="PNG or JPEG, at most 1 MB and 4000 pixels a side. Shown on the portal, in emails and on "
+                  "the cover of every document; it is stored privately and re-encoded as PNG.",
+        error_messages={"invalid": "Choose a PNG or JPEG file.", "empty": "The file is empty."})
+    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+
     class Meta:
         model = Msp
-        fields = ["name", "currency", "time_zone", "fiscal_year_start_month"]
+        fields = ["name", "currency", "time_zone", "fiscal_year_start_month", "accent_color"]
+        widgets = {"accent_color": forms.TextInput(attrs={"placeholder": "#1f6feb", "maxlength": 7,
+                                                          "spellcheck": "false", "autocomplete": "off"})}
+
+    def clean_accent_color(self) -> str:
+        return _field_errors(accent_clean, self.cleaned_data.get("accent_color", ""))
+
+    def clean_logo(self) -> CleanLogo | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(f"The logo is {upload.size / (1024 * 1024):.1f} MB; it may be at most 1 MB.")
+        return _field_errors(logo_clean, upload.read())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("logo") and data.get("remove_logo"):
+            self.add_error("remove_logo", "Either upload a new logo or remove the logo, not both.")
+        return data
+
+
+def _field_errors(check, value):
+    """Run a msp.brand check, turning its {field: message} error into the field's own error."""
+    try:
+        return check(value)
+    except ValidationError as exc:
+        raise forms.ValidationError([m for messages in exc.message_dict.values() for m in messages]) from None
 
 
 class InvitationForm(forms.Form):

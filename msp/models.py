@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from .activity_kinds import MAX_KIND_LENGTH, activity_kind_choices
+from .brand import accent_validator
 from .choices import FINISHED_JOB_STATUSES, JobStatus
 from .confinement import ClientConfinedManager
 from .roles import Role
@@ -85,7 +86,8 @@ class User(AbstractUser):
         return self.full_name or self.email
 
 
-@pghistory.track()
+# The logo's bytes stay out of the history rows; its checksum and dimensions record each change.
+@pghistory.track(exclude=["logo_png"])
 class Msp(models.Model):
     """The tenant: one managed-services provider with its own staff, clients and settings."""
 
@@ -109,6 +111,16 @@ class Msp(models.Model):
     max_meetings_per_vcio_per_day = models.PositiveSmallIntegerField(
         "meetings per vCIO per day", default=2, validators=[MinValueValidator(1), MaxValueValidator(6)],
         help_text="The scheduler plans at most this many meetings a day for one vCIO (1 to 6).")
+    # The brand clients see (msp.brand): the accent colour and the logo, re-encoded as PNG and kept here,
+    # private, served only through authorised routes or embedded in what is sent.
+    accent_color = models.CharField(
+        "accent colour", max_length=7, blank=True, default="", validators=[accent_validator],
+        help_text="#rrggbb. Used for buttons and headings in the portal, emails and documents; it must be "
+                  "dark enough for white text (contrast 4.5:1). Leave empty for the default blue.")
+    logo_png = models.BinaryField(null=True, blank=True, editable=False)
+    logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    logo_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -131,6 +143,17 @@ class Msp(models.Model):
                 condition=Q(max_meetings_per_vcio_per_day__gte=1, max_meetings_per_vcio_per_day__lte=6),
                 name="msp_meetings_per_day_range",
                 violation_error_message="A vCIO can have 1 to 6 meetings a day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accent_color="") | Q(accent_color__regex=r"^#[0-9a-f]{6}$"),
+                name="msp_accent_hex",
+                violation_error_message="The accent colour is # and six lower-case hex digits.",
+            ),
+            models.CheckConstraint(
+                condition=Q(logo_png__isnull=True) | (Q(logo_width__isnull=False) & Q(logo_height__isnull=False)
+                                                      & ~Q(logo_sha256="")),
+                name="msp_logo_described",
+                violation_error_message="A logo is stored with its dimensions and checksum.",
             ),
         ]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from .brand import brand_of
+
 
 def locked_url_fetcher():
     """A WeasyPrint fetcher that refuses every protocol but data:."""
@@ -23,6 +25,7 @@ def render_pdf_html(html: str) -> bytes:
     return HTML(string=html, base_url="data:,", url_fetcher=locked_url_fetcher()).write_pdf()
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    """Render a Django template to PDF bytes."""
-    return render_pdf_html(render_to_string(template, context))
+def render_pdf(template: str, context: dict, *, msp) -> bytes:
+    """Render a Django template to PDF bytes, with the MSP's brand (`brand`: logo as a data: URI, name,
+    accent) for the cover and the headings (templates/reports/base.html)."""
+    return render_pdf_html(render_to_string(template, {**context, "brand": brand_of(msp)}))

@@ -7,6 +7,9 @@ same tenant, the version checked and bumped, history recorded with the acting us
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -105,3 +108,25 @@ def record_restore(obj: TenantModel, *, actor=None) -> TenantModel:
             obj.full_clean()
             obj.save()
     return obj
+
+
+# --- undoing a client's decision ------------------------------------------------------------------------
+
+
+def decision_undo_until(decided_at: datetime | None) -> datetime | None:
+    """Until when a decision made at `decided_at` can be undone (settings.DECISION_UNDO_MINUTES)."""
+    if decided_at is None:
+        return None
+    return decided_at + timedelta(minutes=settings.DECISION_UNDO_MINUTES)
+
+
+def decision_undo_check(*, what: str, decided_at: datetime | None, decided_by_id, actor, still_decided: bool) -> None:
+    """Refuse (ValidationError, the reason people see) to undo a decision on `what` unless it still stands
+    as decided, `actor` made it, and the undo window has not passed. Shared by initiatives and budget lines."""
+    if not still_decided or decided_at is None:
+        raise ValidationError(f"“{what}” is no longer as you decided it, so there is nothing to undo.")
+    if actor is None or decided_by_id != actor.pk:
+        raise ValidationError(f"Only the person who decided “{what}” can undo that decision.")
+    if timezone.now() > decision_undo_until(decided_at):
+        raise ValidationError(f"The {settings.DECISION_UNDO_MINUTES} minutes to undo your decision on “{what}” "
+                              "have passed; ask your vCIO if it should change.")

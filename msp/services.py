@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .brand import CleanLogo, accent_clean
 from .models import ApiToken, Invitation, Membership, Msp, User, hash_secret, new_secret
 from .roles import Role
 from .tasks import send_email
@@ -41,11 +42,21 @@ def msp_create(*, name: str, owner: User, slug: str | None = None, currency: str
 
 
 @transaction.atomic
-def msp_update(*, msp: Msp, actor: User, expected_version: int | None = None, **fields) -> Msp:
+def msp_update(*, msp: Msp, actor: User, expected_version: int | None = None, logo: CleanLogo | None = None,
+               remove_logo: bool = False, **fields) -> Msp:
+    """Change the MSP's settings. `logo` (already checked by msp.brand.logo_clean) replaces the logo;
+    `remove_logo` takes it away. The history records who changed what (the logo by its checksum)."""
+    if "accent_color" in fields:
+        fields["accent_color"] = accent_clean(fields["accent_color"])
     with history(actor):
         check_version(msp, expected_version)
         for key, value in fields.items():
             setattr(msp, key, value)
+        if logo is not None:
+            msp.logo_png, msp.logo_width, msp.logo_height, msp.logo_sha256 = (
+                logo.png, logo.width, logo.height, logo.sha256)
+        elif remove_logo:
+            msp.logo_png, msp.logo_width, msp.logo_height, msp.logo_sha256 = None, None, None, ""
         bump_version(msp)
         msp.full_clean()
         msp.save()

@@ -293,6 +293,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# A client's approval or refusal in the portal can be undone for this many minutes (docs/portal.md).
+DECISION_UNDO_MINUTES = int(os.environ.get("DECISION_UNDO_MINUTES", "10"))
+
 # Alignment scores (0-100) are green from this figure up, amber from the next, red below (msp/look.py): one
 # rule for the score tables, the heatmaps, the scorecard and the client PDFs.
 SCORE_BANDS = {"green": 75, "amber": 60}

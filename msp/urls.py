@@ -15,6 +15,7 @@ urlpatterns = [
     path("workspace/new/", views.workspace_create, name="workspace_create"),
     path("workspace/switch/", views.workspace_switch, name="workspace_switch"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
+    path("workspace/logo.png", views.brand_logo, name="brand_logo"),
     path("workspace/members/", views.member_list, name="member_list"),
     path("workspace/members/<uuid:membership_id>/role/", views.member_role, name="member_role"),
     path("workspace/members/<uuid:membership_id>/remove/", views.member_remove, name="member_remove"),

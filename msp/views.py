@@ -22,6 +22,7 @@ from meetings.views_home import vcio_home_page
 
 from . import services
 from .activities import notification_mark_read
+from .brand import brand_logo_response, brand_of
 from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, NewWorkspaceForm, RoleForm
 from .invitations import accept_flow, accept_staff_invitation
 from .models import ApiToken, Invitation, Job, Membership, Notification
@@ -75,11 +76,14 @@ def workspace_switch(request):
 @require_perm(Perm.MANAGE_SETTINGS)
 def workspace_settings(request):
     msp = request.msp
-    form = MspSettingsForm(request.POST or None, instance=msp, initial={"version": msp.version})
+    form = MspSettingsForm(request.POST or None, request.FILES or None, instance=msp,
+                           initial={"version": msp.version})
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in MspSettingsForm.Meta.fields}
         try:
-            services.msp_update(msp=msp, actor=request.user, expected_version=form.cleaned_data["version"], **data)
+            services.msp_update(msp=msp, actor=request.user, expected_version=form.cleaned_data["version"],
+                                logo=form.cleaned_data["logo"], remove_logo=form.cleaned_data["remove_logo"],
+                                **data)
         except StaleVersionError:
             form.add_error(None, "These settings were changed by someone else while you were editing. "
                                  "Reload the page to see their change, then apply yours again.")
@@ -88,7 +92,17 @@ def workspace_settings(request):
         else:
             messages.success(request, "Settings saved.")
             return redirect("workspace_settings")
-    return render(request, "msp/settings.html", {"form": form})
+    if request.method == "POST" and getattr(request, "upload_too_big", False):
+        form.add_error("logo", "The logo may be at most 1 MB.")
+    return render(request, "msp/settings.html", {"form": form, "brand": brand_of(msp)},
+                  status=400 if form.errors else 200)
+
+
+@require_perm(Perm.USE_STAFF_AREA)
+@require_GET
+def brand_logo(request):
+    """The MSP's logo, for its staff (the settings page shows it); the portal has its own route."""
+    return brand_logo_response(request, request.msp)
 
 
 @require_perm(Perm.MANAGE_MEMBERS)

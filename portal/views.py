@@ -16,23 +16,27 @@ from collections.abc import Callable
 from functools import wraps
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from budgets.services import budget_line_decide
+from budgets.services import budget_line_decide, budget_line_decision_undo
 from clients.models import Client
 from clients.views_documents import document_response
 from meetings.feeds import meeting_ics
 from meetings.questionnaire import meeting_questionnaire_gaps, questionnaire_answers_record
 from msp.activities import notification_create
+from msp.brand import brand_css_response, brand_logo_response
 from msp.permissions import declare_permission
+from msp.records import decision_undo_until
 from msp.roles import Perm
-from roadmaps.services import initiative_decide
+from roadmaps.services import initiative_decide, initiative_decision_undo
 
 from . import selectors
 from .forms import QuestionnaireForm
@@ -61,13 +65,39 @@ def portal_home(request):
         "documents": selectors.portal_documents(client=client),
         "proposals": selectors.portal_proposals(client=client),
         "line_proposals": selectors.portal_line_proposals(client=client),
-        "decided": selectors.portal_decisions(client=client),
-        "line_decisions": selectors.portal_line_decisions(client=client),
+        "decided": _with_undo(request, selectors.portal_decisions(client=client)),
+        "line_decisions": _with_undo(request, selectors.portal_line_decisions(client=client)),
         "meetings": selectors.portal_meetings(client=client),
         "questionnaire_asked": selectors.portal_questionnaire_asked(client=client),
         "survey_open": selectors.portal_survey_open(client=client),
         "survey_past": selectors.portal_survey_results(client=client),
     })
+
+
+def _with_undo(request, decisions: list[tuple]) -> list[tuple]:
+    """(record, when, undo_until): undo_until is set on the signed-in person's own decisions that can still
+    be undone (msp.records.decision_undo_until), None on the others."""
+    now = timezone.now()
+    rows = []
+    for record, when in decisions:
+        until = decision_undo_until(record.decided_at)
+        own = record.decided_by_id == request.user.pk and until is not None and until > now
+        rows.append((record, when, until if own else None))
+    return rows
+
+
+@portal_view
+@require_GET
+def portal_brand_logo(request):
+    """The MSP's logo for the portal's top bar (the client's own MSP: the request's tenant)."""
+    return brand_logo_response(request, request.msp)
+
+
+@portal_view
+@require_GET
+def portal_brand_css(request):
+    """The portal's per-MSP stylesheet: the MSP's accent as the primary colour (no inline styles)."""
+    return brand_css_response(request, request.msp)
 
 
 @portal_view
@@ -133,24 +163,56 @@ def portal_document_download(request, document_id):
     return document_response(selectors.portal_document(client=request.portal_client, document_id=document_id))
 
 
-def _decide(request, *, subject: str, url_name: str, decide: Callable[..., str]):
-    """Shared by both decisions: the note's length, the service's refusal as a message, the vCIO told.
-    `decide(decision=..., note=...)` records the decision and returns the resulting state."""
+VERBS = {"approved": "approve", "declined": "decline"}
+
+
+def _decide(request, *, subject: str, url_name: str, decide: Callable[..., object], proposal, anchor: str):
+    """Shared by both decisions. A first POST shows the confirmation page, naming what is decided and its
+    price (`proposal`: the portal selector's row, None when it is no longer proposed); the POST from that
+    page (`confirm=yes`) records the decision, tells the vCIO and offers the undo.
+    `decide(decision=..., note=...)` records the decision and returns the decided record."""
     decision = request.POST.get("decision", "")
     note = request.POST.get("note", "").strip()
     back = reverse("portal_home") + "#approvals"
     if len(note) > NOTE_LIMIT:
         messages.error(request, f"Keep the note under {NOTE_LIMIT} characters; nothing was decided.")
         return redirect(back)
+    if request.POST.get("confirm") != "yes" and decision in VERBS and proposal is not None:
+        return render(request, "portal/decide_confirm.html", {
+            "client": request.portal_client, "subject": subject, "decision": decision, "verb": VERBS[decision],
+            "note": note, "proposal": proposal, "action": request.path,
+            "cancel": reverse("portal_home") + f"#{anchor}", "undo_minutes": settings.DECISION_UNDO_MINUTES,
+        })
     try:
         with transaction.atomic():
-            verb = "approved" if decide(decision=decision, note=note) == "approved" else "declined"
-            told = _tell_vcio(request.portal_client, request.user, verb=verb, subject=subject, note=note,
-                              url_name=url_name)
+            record = decide(decision=decision, note=note)
+            verb = "approved" if decision == "approved" else "declined"
+            told = _tell_vcio(request.portal_client, title=f"{request.user.display_name} "
+                              f"({request.portal_client.name}) {verb} “{subject}”",
+                              body=f"Their note: {note}" if note else "", url_name=url_name)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
-    messages.success(request, f"You {verb} “{subject}”." + (" Your vCIO has been told." if told else ""))
+    until = timezone.localtime(decision_undo_until(record.decided_at))
+    messages.success(request, f"You {verb} “{subject}”." + (" Your vCIO has been told." if told else "")
+                     + f" Changed your mind? Undo it below until {until:%H:%M}.")
+    return redirect(back)
+
+
+def _undo(request, *, subject: str, url_name: str, undo: Callable[[], object]):
+    """Shared by both undos: the service's refusal (too late, someone else's, no longer as decided) as a
+    message; otherwise the vCIO is told that the decision was taken back."""
+    back = reverse("portal_home") + "#approvals"
+    try:
+        with transaction.atomic():
+            undo()
+            _tell_vcio(request.portal_client, title=f"{request.user.display_name} ({request.portal_client.name}) "
+                       f"took back their decision on “{subject}”; it awaits their decision again",
+                       body="", url_name=url_name)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, f"Your decision on “{subject}” is undone; it waits for your decision again.")
     return redirect(back)
 
 
@@ -158,29 +220,55 @@ def _decide(request, *, subject: str, url_name: str, decide: Callable[..., str])
 @require_POST
 def portal_initiative_decide(request, initiative_id):
     """POST `decision` (approved / declined) and an optional `note`: the decision maker's answer to a
-    proposed initiative of their own client (another client's is not found)."""
+    proposed initiative of their own client (another client's is not found). Without `confirm=yes` it
+    answers with the confirmation page."""
+    client = request.portal_client
+    initiative = selectors.portal_initiative(client=client, initiative_id=initiative_id)
+    proposal = next((p for p in selectors.portal_proposals(client=client) if p.initiative.pk == initiative.pk), None)
+
+    def decide(*, decision: str, note: str):
+        return initiative_decide(initiative=initiative, actor=request.user, decision=decision, note=note)
+
+    return _decide(request, subject=initiative.title, url_name="roadmap_detail", decide=decide, proposal=proposal,
+                   anchor=f"proposal-{initiative.pk}")
+
+
+@portal_view
+@require_POST
+def portal_initiative_undo(request, initiative_id):
+    """POST: take back the portal user's own decision on an initiative within the undo window."""
     initiative = selectors.portal_initiative(client=request.portal_client, initiative_id=initiative_id)
-
-    def decide(*, decision: str, note: str) -> str:
-        return initiative_decide(initiative=initiative, actor=request.user, decision=decision, note=note).status
-
-    return _decide(request, subject=initiative.title, url_name="roadmap_detail", decide=decide)
+    return _undo(request, subject=initiative.title, url_name="roadmap_detail",
+                 undo=lambda: initiative_decision_undo(initiative=initiative, actor=request.user))
 
 
 @portal_view
 @require_POST
 def portal_budget_line_decide(request, line_id):
     """POST `decision` (approved / declined) and an optional `note`: the decision maker's answer to a
-    proposed budget item of no initiative of their own client (another client's is not found)."""
+    proposed budget item of no initiative of their own client (another client's is not found). Without
+    `confirm=yes` it answers with the confirmation page."""
+    client = request.portal_client
+    line = selectors.portal_budget_line(client=client, line_id=line_id)
+    proposal = next((p for p in selectors.portal_line_proposals(client=client) if p.line.pk == line.pk), None)
+
+    def decide(*, decision: str, note: str):
+        return budget_line_decide(line=line, actor=request.user, decision=decision, note=note)
+
+    return _decide(request, subject=line.description, url_name="budget_detail", decide=decide, proposal=proposal,
+                   anchor=f"line-proposal-{line.pk}")
+
+
+@portal_view
+@require_POST
+def portal_budget_line_undo(request, line_id):
+    """POST: take back the portal user's own decision on a budget item within the undo window."""
     line = selectors.portal_budget_line(client=request.portal_client, line_id=line_id)
-
-    def decide(*, decision: str, note: str) -> str:
-        return budget_line_decide(line=line, actor=request.user, decision=decision, note=note).decision
-
-    return _decide(request, subject=line.description, url_name="budget_detail", decide=decide)
+    return _undo(request, subject=line.description, url_name="budget_detail",
+                 undo=lambda: budget_line_decision_undo(line=line, actor=request.user))
 
 
-def _tell_vcio(client: Client, user, *, verb: str, subject: str, note: str, url_name: str) -> bool:
+def _tell_vcio(client: Client, *, title: str, body: str, url_name: str) -> bool:
     """A notification for the client's vCIO, linking to the page of what was decided; False when the
     client has none."""
     if client.vcio is None:
@@ -189,7 +277,5 @@ def _tell_vcio(client: Client, user, *, verb: str, subject: str, note: str, url_
         url = reverse(url_name, kwargs={"client_id": client.pk})
     except NoReverseMatch:
         url = ""
-    notification_create(msp=client.msp, user=client.vcio, url=url,
-                        body=f"Their note: {note}" if note else "",
-                        title=f"{user.display_name} ({client.name}) {verb} “{subject}”")
+    notification_create(msp=client.msp, user=client.vcio, url=url, body=body, title=title)
     return True

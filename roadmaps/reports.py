@@ -357,12 +357,13 @@ def roadmap_report_data(*, client: Client, today: date | None = None) -> Roadmap
 
 
 def roadmap_report_pdf(*, client: Client, today: date | None = None) -> bytes:
-    return render_pdf(TEMPLATE, {"report": roadmap_report_data(client=client, today=today)})
+    return render_pdf(TEMPLATE, {"report": roadmap_report_data(client=client, today=today)}, msp=client.msp)
 
 
 def report_title(client: Client, today: date | None = None) -> str:
-    day = today or _local_today(client.msp)
-    return f"Technology roadmap and budget ({day.isoformat()})"
+    """The document's kind and period: the plan's first and last quarters."""
+    quarters = client_horizon(client=client, today=today or _local_today(client.msp))
+    return f"Technology roadmap and budget {quarters[0].label} – {quarters[-1].label}"
 
 
 # --- the document pipeline (clients.document_jobs) ---------------------------------------------------------

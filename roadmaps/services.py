@@ -22,7 +22,7 @@ from clients.models import Asset, BusinessObjective, Client
 from msp.activities import activity_record
 from msp.models import MONTHS, Membership, User
 from msp.quarters import Quarter
-from msp.records import record_archive, record_create, record_update
+from msp.records import decision_undo_check, record_archive, record_create, record_update
 from msp.roles import STAFF_ROLES
 from msp.tenancy import history
 
@@ -245,6 +245,18 @@ def initiative_decide(*, initiative: Initiative, actor: User | None, decision: s
                                          f"“{initiative.title}” is {initiative.get_status_display().lower()}."})
     return record_update(initiative, actor=actor, expected_version=expected_version, status=decision,
                          decided_at=timezone.now(), decided_by=actor, decision_note=(note or "").strip())
+
+
+@transaction.atomic
+def initiative_decision_undo(*, initiative: Initiative, actor: User) -> Initiative:
+    """Take back the client's decision shortly after it was made (msp.records.decision_undo_check): the
+    initiative is proposed again, with no decision recorded; the history keeps both steps."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    decision_undo_check(what=initiative.title, decided_at=initiative.decided_at,
+                        decided_by_id=initiative.decided_by_id, actor=actor,
+                        still_decided=initiative.status in DECISIONS and initiative.archived_at is None)
+    return record_update(initiative, actor=actor, status=InitiativeStatus.PROPOSED, decided_at=None,
+                         decided_by=None, decision_note="")
 
 
 def live_initiative_recommendations(recommendations: Iterable[Recommendation]) -> set:

@@ -129,7 +129,7 @@ def test_report_is_rendered_stored_and_published(tenant, built, login, django_ca
     assert (job.progress_done, job.progress_total) == (3, 3)
     assert job.message == "The report is ready: edition 1, published to the client's portal."
     download_url = f"/clients/{review.client_id}/documents/{document.pk}/download/"
-    assert job.result == {"document": "Alignment report: Annual review 2026 (2026-03-12) (edition 1)",
+    assert job.result == {"document": "Alignment report: Annual review 2026 (2026-03-12), edition 1",
                           "edition": 1, "size": f"{document.size} bytes", "published": "yes",
                           "links": [{"label": "Download edition 1", "url": download_url}],
                           "records": {"document": str(document.pk)}}

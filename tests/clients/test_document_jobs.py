@@ -109,7 +109,7 @@ def test_a_job_renders_stores_and_links_the_download(tenant, ann, login, django_
     assert (job.kind, job.title, job.status, job.progress_done, job.progress_total) == (
         "test_contact_card", "Contact card: Ann Lee", "succeeded", 3, 3)
     assert job.message == "The card is ready: edition 1, not published (publish it from the client's documents)."
-    assert job.result == {"document": "Contact card: Ann Lee (edition 1)", "edition": 1,
+    assert job.result == {"document": "Contact card: Ann Lee, edition 1", "edition": 1,
                           "size": f"{len(content)} bytes", "published": "no",
                           "links": [{"label": "Download edition 1", "url": download}],
                           "records": {"document": str(document.pk)}}

@@ -67,6 +67,11 @@ def test_client_downloads_the_roadmap_and_approves_a_proposal(page_at, tenant, p
     expect(item).to_contain_text("$3,900.00")
     item.get_by_label("Note for your vCIO (optional)").fill("Please schedule it after the holidays.")
     item.get_by_role("button", name="Approve Replace the firewall").click()
+    # A confirmation page names what is approved and its price; nothing is decided yet.
+    expect(page.locator("#confirm-h")).to_have_text("Approve “Replace the firewall”?")
+    expect(page.locator("#confirm-price")).to_contain_text("$3,900.00")
+    expect(page.locator("#confirm-note")).to_have_value("Please schedule it after the holidays.")
+    page.get_by_role("button", name="Yes, approve").click()
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("alert")).to_contain_text("You approved “Replace the firewall”.")
     expect(page.locator("#no-proposals")).to_have_text("Nothing is waiting for your decision.")

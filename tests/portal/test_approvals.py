@@ -54,8 +54,13 @@ def proposals(tenant):
     return firewall, backup
 
 
+def undo_until(record) -> str:
+    """The time (HH:MM, the MSP's zone: UTC here) until which a decision can be undone: 10 minutes."""
+    return f"{record.decided_at + dt.timedelta(minutes=10):%H:%M}"
+
+
 def decide(c, item, decision, note=""):
-    return c.post(f"/portal/initiatives/{item.pk}/decide/", {"decision": decision, "note": note})
+    return c.post(f"/portal/initiatives/{item.pk}/decide/", {"decision": decision, "note": note, "confirm": "yes"})
 
 
 def test_portal_lists_proposals_with_quarter_and_price(tenant, proposals, login):
@@ -86,11 +91,12 @@ def test_approving_records_who_and_when_and_tells_the_vcio(tenant, proposals, lo
     response = decide(c, firewall, "approved", "  Go ahead before the audit.  ")
     assert response.status_code == 302
     assert response["Location"] == "/portal/#approvals"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "You approved “Replace the firewall”. Your vCIO has been told."]
     with scopes_disabled():
         firewall.refresh_from_db()
         note = Notification.objects.get(user=tenant.users[Role.VCIO])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "You approved “Replace the firewall”. Your vCIO has been told. Changed your mind? Undo it below until "
+        f"{undo_until(firewall)}."]
     assert firewall.status == "approved"
     assert firewall.decided_by == client_user
     assert before <= firewall.decided_at <= timezone.now()
@@ -115,10 +121,11 @@ def test_declining_without_a_note(tenant, proposals, login):
     _, backup = proposals
     c = login(tenant.users[Role.CLIENT])
     response = decide(c, backup, "declined")
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "You declined “Cloud backup”. Your vCIO has been told."]
     with scopes_disabled():
         backup.refresh_from_db()
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"You declined “Cloud backup”. Your vCIO has been told. Changed your mind? Undo it below until "
+        f"{undo_until(backup)}."]
     assert (backup.status, backup.decided_by, backup.decision_note) == ("declined", tenant.users[Role.CLIENT], "")
     home = c.get("/portal/").content.decode()
     assert "Declined</span>" in home

@@ -4,6 +4,7 @@ its total before and after."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from decimal import Decimal
@@ -54,7 +55,8 @@ def items(tenant):
 
 
 def decide(c, line, decision, note=""):
-    response = c.post(f"/portal/budget-lines/{line.pk}/decide/", {"decision": decision, "note": note})
+    response = c.post(f"/portal/budget-lines/{line.pk}/decide/", {"decision": decision, "note": note,
+                                                                 "confirm": "yes"})
     if response.status_code == 302:
         c.get(response["Location"])  # shows (and so uses up) the message
     return response
@@ -95,10 +97,12 @@ def test_approving_a_budget_item_records_who_and_when_and_moves_the_pdf_figures(
     response = decide(c, items["laptops"], "approved", "  Before the new hire starts.  ")
     assert response.status_code == 302
     assert response["Location"] == "/portal/#approvals"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "You approved “Laptops for reception”. Your vCIO has been told."]
     with scopes_disabled():
         line = BudgetLine.objects.get(pk=items["laptops"].pk)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "You approved “Laptops for reception”. Your vCIO has been told. Changed your mind? Undo it below until "
+        f"{line.decided_at + dt.timedelta(minutes=10):%H:%M}."]
+    with scopes_disabled():
         note = Notification.objects.get(user=tenant.users[Role.VCIO])
         event = (pghistory.models.Events.objects.references(line).filter(pgh_label="update")
                  .order_by("-pgh_created_at").first())
@@ -118,8 +122,11 @@ def test_approving_a_budget_item_records_who_and_when_and_moves_the_pdf_figures(
 def test_declining_leaves_it_out_of_the_budget(tenant, items, login, tmp_path):
     c = login(tenant.users[Role.CLIENT])
     response = decide(c, items["laptops"], "declined")
+    with scopes_disabled():
+        line = BudgetLine.objects.get(pk=items["laptops"].pk)
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "You declined “Laptops for reception”. Your vCIO has been told."]
+        "You declined “Laptops for reception”. Your vCIO has been told. Changed your mind? Undo it below until "
+        f"{line.decided_at + dt.timedelta(minutes=10):%H:%M}."]
     assert pdf_figures(tenant, items["client"], tmp_path) == ("$600.00", "$0.00", "$600.00")
     assert "Declined</span>" in c.get("/portal/").content.decode()
 

@@ -227,9 +227,11 @@ def test_the_page_action_renders_stores_and_publishes(tenant, plan, login, djang
     assert job.status == JobStatus.SUCCEEDED
     assert (job.progress_done, job.progress_total) == (3, 3)
     assert job.message == "The roadmap is ready: edition 1, published to the client's portal."
-    today = reports._local_today(tenant.msp).isoformat()
+    with scope(msp=tenant.msp):
+        plan_quarters = client_horizon(client=client)
+    title = f"Technology roadmap and budget {plan_quarters[0].label} – {plan_quarters[-1].label}"
     download_url = f"/clients/{client.pk}/documents/{document.pk}/download/"
-    assert job.result == {"document": f"Technology roadmap and budget ({today}) (edition 1)", "edition": 1,
+    assert job.result == {"document": f"{title}, edition 1", "edition": 1,
                           "size": f"{document.size} bytes", "published": "yes",
                           "links": [{"label": "Download edition 1", "url": download_url}],
                           "records": {"document": str(document.pk)}}
@@ -240,7 +242,7 @@ def test_the_page_action_renders_stores_and_publishes(tenant, plan, login, djang
     assert "Download edition 1" in job_page
     # The source of a roadmap is the client: a new rendering is compared with its newest roadmap edition.
     assert (document.kind, document.edition, document.source_id) == ("roadmap", 1, client.pk)
-    assert document.title == f"Technology roadmap and budget ({today})"
+    assert document.title == title
     assert document.published_at is not None
     assert document.published_by == document.created_by == tenant.users[Role.VCIO]
     data = document.file.read()
