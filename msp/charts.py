@@ -31,8 +31,8 @@ def line_chart(points: Sequence[tuple[str, Decimal | float | None]], *, title: s
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(title)}" class="chart" '
-        f'style="max-width:100%;height:auto;font-family:DejaVu Sans,Arial,sans-serif">',
+        f'height="{height}" role="img" aria-label="{escape(title)}" class="chart chart-line" '
+        f'font-family="DejaVu Sans,Arial,sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
     ]
@@ -113,7 +113,7 @@ def stacked_bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Seq
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}" class="chart chart-stacked" '
-        f'style="max-width:100%;font-family:DejaVu Sans,Arial,sans-serif">',
+        f'font-family="DejaVu Sans,Arial,sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
     ]
@@ -179,7 +179,7 @@ def guide_bar_chart(rows: Sequence[tuple[str, Decimal | float | None, Decimal | 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" role="img" aria-label="{escape(title)}" class="chart chart-guide" '
-        f'style="max-width:100%;font-family:DejaVu Sans,Arial,sans-serif">',
+        f'font-family="DejaVu Sans,Arial,sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<text x="4" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
     ]

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from msp.dbroles import APP_ROLE, url_user
+from msp.security import DEV_SECRET_KEY, check_allowed_hosts, check_secret_key, proxy_ssl_header
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,12 +27,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Production (the Docker image sets VCIO_PRODUCTION=1): DEBUG off, a strong SECRET_KEY and explicit
+# ALLOWED_HOSTS, or the process refuses to start (msp/security.py). `make run` and the tests use the dev key.
+PRODUCTION = env_bool("VCIO_PRODUCTION", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or VCIO_PRODUCTION).")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("VCIO_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    SECRET_KEY = "insecure-local-only-key-set-SECRET_KEY-in-production"  # noqa: S105
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+if PRODUCTION:
+    check_secret_key(SECRET_KEY)
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    check_allowed_hosts(ALLOWED_HOSTS)
+else:
+    SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -67,10 +76,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in users; Permissions-Policy (msp/security.py).
+    "msp.security.SecurityHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -268,12 +281,42 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Transport security, read from the environment under Django's names (docs/operations.md "Production
+# settings"); `manage.py check --deploy` passes with the documented production values.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The health checks answer plain HTTP to the orchestrator inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (BEHIND_TLS_PROXY=1
+# is a shorthand for that value). Set it only when the proxy overwrites that header on every request.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(
+    os.environ.get("SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO,https" if env_bool("BEHIND_TLS_PROXY") else ""))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere the browser is served; page
+# behaviour lives in static/js, looks in static/css (docs/operations.md "Production settings").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    },
+}
 
 # Uploads: CSVs stay small and evidence photos under 10 MB. The capped handler stops any upload past
 # MAX_UPLOAD_BYTES while it streams in; the form then reports the missing file.

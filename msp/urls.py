@@ -1,7 +1,7 @@
 """URL wiring: pages, the client portal, the API and health checks."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from meetings import views_feeds, views_home
 
@@ -47,5 +47,5 @@ urlpatterns = [
     path("notifications/<uuid:notification_id>/open/", views.notification_open, name="notification_open"),
     path("api/v1/", include("msp.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

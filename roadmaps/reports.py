@@ -100,7 +100,7 @@ def timeline_chart(bars: list[TimelineBar], quarters: list[Quarter], *, title: s
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{_n(width_mm)}mm" '
         f'height="{_n(height_mm)}mm" role="img" aria-label="{escape(title)}" class="chart timeline" '
-        f'style="font-family:DejaVu Sans,Arial,sans-serif">',
+        f'font-family="DejaVu Sans,Arial,sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="15" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>',
     ]

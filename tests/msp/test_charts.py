@@ -34,7 +34,8 @@ def test_stacked_bar_chart_stacks_series_to_exact_heights():
                             money_format=lambda v: f"${v:,.0f}")
     root = ElementTree.fromstring(svg)
     assert (root.attrib["width"], root.attrib["height"], root.attrib["viewBox"]) == ("300", "200", "0 0 300 200")
-    assert "height:auto" not in root.attrib["style"]  # WeasyPrint sizes it by its attributes
+    assert "style" not in root.attrib  # WeasyPrint sizes it by its attributes; no inline style (the CSP)
+    assert root.attrib["font-family"] == "DejaVu Sans,Arial,sans-serif"
     # Plot: left 72, right 16 -> 212 wide, 2 bands of 106, bars 63.6 wide; top 30, bottom 52 -> 118 high.
     # Highest bar 150 -> axis to 200 (nice_max), so 1 unit = 0.59 px.
     bars = [(r.attrib["data-series"], r.attrib["x"], r.attrib["y"], r.attrib["width"], r.attrib["height"])

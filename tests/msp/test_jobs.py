@@ -80,7 +80,7 @@ def test_job_page_shows_progress_and_polls_while_running(tenant, login):
     assert "<h1 class=\"h3 mb-1\">Import assets.csv</h1>" in body
     assert "Checked 120 of 400 rows" in body
     assert 'aria-valuenow="30"' in body
-    assert "width: 30%" in body
+    assert 'data-width-percent="30"' in body
     assert f'hx-get="{url}" hx-trigger="every 1s" hx-swap="outerHTML"' in body
     assert "Back to Alpha Dental" not in body  # the link back comes when it is done
 

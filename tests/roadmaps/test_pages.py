@@ -57,11 +57,11 @@ def test_roadmap_shows_twelve_fiscal_quarters_and_placed_cards(tenant, july, fro
         "FY2029 Q2", "FY2029 Q3", "FY2029 Q4", "FY2030 Q1"]
     assert re.findall(r'data-drop-quarter="([\d-]+)" data-quarter-label="(FY\d+ Q\d)" id=', body)[:3] == [
         ("2026-10-01", "FY2027 Q2"), ("2027-01-01", "FY2027 Q3"), ("2027-04-01", "FY2027 Q4")]
-    years = r'class="rm-year" style="grid-column: (\d+) / span (\d)[^>]*><span class="rm-year-label">(FY\d+)<'
+    years = r'class="rm-year" data-grid-column="(\d+) / span (\d)"[^>]*><span class="rm-year-label">(FY\d+)<'
     assert re.findall(years, body) == [
         ("1", "3", "FY2027"), ("4", "4", "FY2028"), ("8", "4", "FY2029"), ("12", "1", "FY2030")]
     html = card(response, overhaul)
-    assert 'data-column="0" data-span="2" style="grid-column: 1 / span 2; grid-row: 3"' in html
+    assert 'data-column="0" data-span="2" data-grid-column="1 / span 2" data-grid-row="3"' in html
     assert "Backup overhaul" in html
     assert "Proposed" in html
     assert "High<span class=\"visually-hidden\"> priority</span>" in html
