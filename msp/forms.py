@@ -69,7 +69,9 @@ class MspSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Msp
-        fields = ["name", "currency", "time_zone", "fiscal_year_start_month"]
+        fields = ["name", "currency", "time_zone", "fiscal_year_start_month", "mfa_required", "entra_tenant_id"]
+        error_messages = {"entra_tenant_id": {"invalid": "Enter the Directory (tenant) ID from the Entra admin "
+                                                         "centre, e.g. 6f1d2c3b-0a9e-4d8c-b7a6-5f4e3d2c1b0a."}}
 
 
 class InvitationForm(forms.Form):
