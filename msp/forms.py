@@ -78,9 +78,12 @@ class MspSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Msp
-        fields = ["name", "currency", "time_zone", "fiscal_year_start_month", "accent_color"]
+        fields = ["name", "currency", "time_zone", "fiscal_year_start_month", "accent_color", "mfa_required",
+                  "entra_tenant_id"]
         widgets = {"accent_color": forms.TextInput(attrs={"placeholder": "#1f6feb", "maxlength": 7,
                                                           "spellcheck": "false", "autocomplete": "off"})}
+        error_messages = {"entra_tenant_id": {"invalid": "Enter the Directory (tenant) ID from the Entra admin "
+                                                         "centre, e.g. 6f1d2c3b-0a9e-4d8c-b7a6-5f4e3d2c1b0a."}}
 
     def clean_accent_color(self) -> str:
         return _field_errors(accent_clean, self.cleaned_data.get("accent_color", ""))

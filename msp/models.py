@@ -121,6 +121,15 @@ class Msp(models.Model):
     logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     logo_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Sign-in policy (docs/security.md): owners and vCIOs need a second factor while this is on.
+    mfa_required = models.BooleanField(
+        "require two-factor sign-in for owners and vCIOs", default=True,
+        help_text="Owners and vCIOs set up an authenticator app or a passkey before anything else.")
+    # The Microsoft Entra tenant whose accounts may use "Sign in with Microsoft" (the token's `tid`).
+    entra_tenant_id = models.UUIDField(
+        "Microsoft Entra tenant ID", null=True, blank=True, unique=True,
+        error_messages={"unique": "Another workspace already signs in with this Entra tenant."},
+        help_text="The Directory (tenant) ID from the Entra admin centre; empty turns Microsoft sign-in off.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)

@@ -26,6 +26,7 @@ class Perm:
     MANAGE_PORTAL = "portal.manage"  # grant and revoke client portal access
     MANAGE_MEMBERS = "members.manage"
     MANAGE_SETTINGS = "settings.manage"
+    VIEW_AUDIT_LOG = "audit.view"  # the MSP's change history across every record (owners only)
     USE_API = "api.use"
     USE_STAFF_AREA = "staff.area"  # the signed-in staff member's own corner: jobs, notifications
     USE_PORTAL = "portal.use"
@@ -69,6 +70,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Perm.MANAGE_PORTAL,
             Perm.MANAGE_MEMBERS,
             Perm.MANAGE_SETTINGS,
+            Perm.VIEW_AUDIT_LOG,
             Perm.EDIT_BUDGETS,
             Perm.VIEW_PLAYBOOK,
             Perm.VIEW_ALL_PLAYBOOKS,

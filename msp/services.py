@@ -30,11 +30,11 @@ def _unique_slug(name: str) -> str:
 
 @transaction.atomic
 def msp_create(*, name: str, owner: User, slug: str | None = None, currency: str = "USD",
-               time_zone: str = "UTC", fiscal_year_start_month: int = 1) -> Msp:
-    """A new workspace with `owner` as its first owner."""
+               time_zone: str = "UTC", fiscal_year_start_month: int = 1, mfa_required: bool = True) -> Msp:
+    """A new workspace with `owner` as its first owner (two-factor sign-in required unless told otherwise)."""
     with history(owner):
         msp = Msp(name=name.strip(), slug=slug or _unique_slug(name), currency=currency,
-                  time_zone=time_zone, fiscal_year_start_month=fiscal_year_start_month)
+                  time_zone=time_zone, fiscal_year_start_month=fiscal_year_start_month, mfa_required=mfa_required)
         msp.full_clean()
         msp.save()
         Membership.objects.create(msp=msp, user=owner, role=Role.OWNER)

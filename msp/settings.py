@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -85,12 +87,16 @@ MIDDLEWARE = [
     # Cache-Control: private, no-store for signed-in users; Permissions-Policy (msp/security.py).
     "msp.security.SecurityHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Sign-in attempts from an IP that has failed too often answer 429 (msp.signin).
+    "msp.signin.SignInThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "msp.tenancy.TenantMiddleware",
     # A client-role user's request is confined to their one client from here on (msp.confinement).
     "portal.middleware.PortalConfinementMiddleware",
+    # An owner or vCIO of an MSP that requires two-factor sign-in sets it up before any other page.
+    "msp.signin.MfaRequiredMiddleware",
     # Deny by default: the route's declared permission is checked before its view runs (msp.permissions).
     "msp.permissions.RoutePermissionMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -186,7 +192,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# django-allauth: email login, no usernames, MFA with TOTP and recovery codes.
+# ---------------------------------------------------------------------------------------------------
+# Sign-in (django-allauth): email + password, second factors, Microsoft, slowing down guessing.
+# docs/security.md explains each choice. Keep sign-in settings in this block.
+# ---------------------------------------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -198,15 +207,51 @@ ACCOUNT_SESSION_REMEMBER = None
 # Adding or changing an email asks for the password again (as do MFA changes, API tokens and members).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# A completed password reset signs the person in: the emailed link always gets the real user through,
+# whatever someone else is doing to their account (msp/signin.py).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+# Failed passwords are counted by msp.signin (per IP and per account), not by allauth's lock: allauth's
+# "login_failed" limit only guards the second-factor step here (its key is the user, who already gave the
+# right password).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,10/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+SIGNIN_IP_FAILURES = int(os.environ.get("SIGNIN_IP_FAILURES", "10"))  # per IP and window: then 429
+SIGNIN_ACCOUNT_FAILURES = int(os.environ.get("SIGNIN_ACCOUNT_FAILURES", "5"))  # then a second factor or reset
+SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", str(15 * 60)))
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: authenticator apps, passkeys (WebAuthn) and recovery codes. A passkey may also sign in
+# on its own (it is possession and a PIN or biometric in one).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "vCIO"
+# Browsers allow WebAuthn on https or localhost only; plain http on another host works in DEBUG alone.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Sign in with Microsoft (Entra ID). Only accounts of an MSP's own Entra tenant, already linked to a member
+# (by Microsoft's account id, never by email) sign in; nobody signs up this way (msp.adapters).
+SOCIALACCOUNT_ADAPTER = "msp.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+MICROSOFT_CLIENT_ID = os.environ.get("MICROSOFT_CLIENT_ID", "")
+MICROSOFT_CLIENT_SECRET = os.environ.get("MICROSOFT_CLIENT_SECRET", "")
+SOCIALACCOUNT_PROVIDERS = {
+    "microsoft": {
+        # "organizations": work accounts of any tenant may reach the callback; the adapter then admits
+        # only a tenant that an MSP registered (Msp.entra_tenant_id) and a linked member.
+        "TENANT": "organizations",
+        "SCOPE": ["openid", "profile", "email", "User.Read"],
+        "APPS": [{"client_id": MICROSOFT_CLIENT_ID, "secret": MICROSOFT_CLIENT_SECRET,
+                  "settings": {"tenant": "organizations"}}] if MICROSOFT_CLIENT_ID else [],
+    },
+}
+# ---------------------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -5,17 +5,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from meetings import views_feeds, views_home
 
-from . import views
+from . import audit, entra, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # Sign in with Microsoft, with the account's Entra tenant read from its ID token (msp/entra.py); these
+    # answer the paths of allauth's microsoft_login and microsoft_callback, listed below them.
+    path("accounts/microsoft/login/", entra.oauth2_login, name="entra_login"),
+    path("accounts/microsoft/login/callback/", entra.oauth2_callback, name="entra_callback"),
     path("accounts/", include("allauth.urls")),
     path("workspace/new/", views.workspace_create, name="workspace_create"),
     path("workspace/switch/", views.workspace_switch, name="workspace_switch"),
     path("workspace/settings/", views.workspace_settings, name="workspace_settings"),
     path("workspace/logo.png", views.brand_logo, name="brand_logo"),
+    path("workspace/audit/", audit.audit_log, name="audit_log"),
     path("workspace/members/", views.member_list, name="member_list"),
     path("workspace/members/<uuid:membership_id>/role/", views.member_role, name="member_role"),
     path("workspace/members/<uuid:membership_id>/remove/", views.member_remove, name="member_remove"),

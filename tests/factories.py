@@ -34,6 +34,7 @@ class MspFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"MSP {n}")
     slug = factory.Sequence(lambda n: f"msp-{n}")
+    mfa_required = False  # the sign-in tests turn it on where they mean to
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
