@@ -5,7 +5,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt bench stop migrate seed clean
+.PHONY: install run test lint fmt bench stop migrate seed clean backup restore
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -40,6 +40,15 @@ fmt: install
 
 bench: install
 	$(PY) bin/testenv.py $(PY) -m pytest tests/perf -m bench -s -q $(PYTEST_ARGS)
+
+# pg_dump of the whole database as the owner role to var/backups/ (docs/operations.md#backups); restore
+# into a new, empty database: make restore FILE=var/backups/vcio-....dump [DATABASE=vcio_restored]
+backup: install
+	$(PY) bin/backup.py backup
+
+restore: install
+	@test -n "$(FILE)" || (echo "make restore FILE=var/backups/<file>.dump [DATABASE=<new database>]"; exit 2)
+	$(PY) bin/backup.py restore "$(FILE)" $(if $(DATABASE),--database "$(DATABASE)")
 
 stop:
 	-$(PY) -c "from msp.embedded import stop; stop()"

@@ -7,15 +7,17 @@ Views and the API call these; they never save models themselves. Every write goe
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients.models import Asset, Client
 from msp.activities import activity_record
@@ -176,20 +178,34 @@ def budget_line_archive(*, line: BudgetLine, actor: User | None) -> BudgetLine:
 
 # --- presenting the budget ------------------------------------------------------------------------------
 
+class BudgetUnchanged(ValidationError):
+    """Presenting a budget identical to the last presented version: no new version is made."""
+
+    def __init__(self, version: BudgetVersion):
+        self.version = version
+        day = date_format(timezone.localtime(version.presented_at), "j M Y")
+        super().__init__(f"No change since version {version.number} ({day}); no new version was made.")
+
+
 @transaction.atomic
 def budget_present(*, client: Client, actor: User | None, note: str = "") -> BudgetVersion:
     """Freeze the client's budget over its 12-quarter horizon as the next version (v1, v2...) and record
-    the presentation (the playbook counts it)."""
+    the presentation (the playbook counts it). BudgetUnchanged when the budget is exactly the last
+    presented version's (the same lines, prices and horizon), so presenting twice makes one version."""
     if client.is_archived:
         raise ValidationError(f"{client.name} is archived; restore it before presenting its budget.")
     # Lock the client row so two presentations at once get consecutive numbers.
-    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).get()
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk", flat=True).get()
     budget = client_budget(client=client, quarters=client_horizon(client=client))
     if not budget.lines:
         raise ValidationError("There is nothing to present yet: add budget lines first.")
-    number = (BudgetVersion.objects.filter(client=client).aggregate(n=Max("number"))["n"] or 0) + 1
+    snapshot = json.loads(json.dumps(budget_snapshot(budget), cls=DjangoJSONEncoder))
+    last = BudgetVersion.objects.filter(client=client).order_by("-number").first()
+    if last is not None and last.snapshot == snapshot:
+        raise BudgetUnchanged(last)
+    number = (last.number if last is not None else 0) + 1
     version = record_create(BudgetVersion, msp=client.msp, actor=actor, client=client, number=number,
-                            snapshot=budget_snapshot(budget), note=(note or "").strip(), presented_by=actor,
+                            snapshot=snapshot, note=(note or "").strip(), presented_by=actor,
                             presented_at=timezone.now())
     activity_record(msp=client.msp, kind=BudgetActivity.BUDGET_PRESENTED, actor=actor, client_id=client.pk,
                     subject_id=version.pk, occurred_at=version.presented_at)

@@ -148,6 +148,9 @@ def budget_present(request, client_id):
         return redirect(_budget_url(client))
     try:
         version = services.budget_present(client=client, actor=request.user, note=form.cleaned_data["note"])
+    except services.BudgetUnchanged as exc:
+        messages.info(request, exc.messages[0])
+        return redirect("budget_version_detail", client_id=client.pk, version_id=exc.version.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_budget_url(client))

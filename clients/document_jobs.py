@@ -30,9 +30,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from msp.jobs import job_create, job_fail, job_progress, job_start, job_succeed
+from msp.jobs import TRANSIENT_ERRORS, job_create, job_fail, job_progress, job_run, job_succeed
 from msp.models import Job, User
-from msp.tenancy import TenantTask, delay_on_commit
+from msp.tenancy import TenantTask
 
 from .documents import StoredEdition, document_edition_store, document_publish
 from .models import Client, Document
@@ -141,15 +141,13 @@ def document_job_enqueue(*, kind: str, client: Client, source, actor: User | Non
     if renderer.client_of(source).pk != client.pk:
         raise ValidationError("This record does not belong to this client.")
     renderer.check(source)
-    job = job_create(
+    return job_create(
         msp=client.msp, kind=renderer.kind, title=renderer.job_title(source)[:200], created_by=actor,
         payload={"source": str(source.pk), "publish": bool(publish)},
         subject_id=source.pk, subject_label=f"{client.name} documents"[:200],
         subject_url=reverse("client_documents", kwargs={"client_id": client.pk}),
-        message=f"Waiting for a worker to render the {renderer.noun}…",
+        message=f"Waiting for a worker to render the {renderer.noun}…", task=render_client_document,
     )
-    delay_on_commit(render_client_document, job_id=str(job.pk), msp_id=str(client.msp_id))
-    return job
 
 
 def _outcome(renderer: DocumentRenderer, stored: StoredEdition) -> tuple[str, dict]:
@@ -169,14 +167,18 @@ def _outcome(renderer: DocumentRenderer, stored: StoredEdition) -> tuple[str, di
 def document_job_run(*, job_id) -> Job | None:
     """The job's body, in a worker: gather, render, store (and publish). None when the job was not queued
     (a task delivered twice runs once)."""
-    job = job_start(job_id=job_id, message="Starting…")
-    if job is None:
-        return None
-    renderer = None
-    failed = "No document was made."
+    return job_run(job_id=job_id, start="Starting…", body=_render_job, unexpected=_unexpected)
+
+
+def _unexpected(job: Job) -> str:
+    noun = _REGISTRY[job.kind].noun if job.kind in _REGISTRY else "document"
+    return f"The {noun} could not be made because of an unexpected error. Nothing was stored."
+
+
+def _render_job(job: Job) -> Job:
+    renderer = document_renderer(job.kind)
+    failed = f"No {renderer.noun} was made."
     try:
-        renderer = document_renderer(job.kind)
-        failed = f"No {renderer.noun} was made."
         job_progress(job=job, done=0, total=STEPS, message=renderer.gathering)
         payload = job.payload or {}
         source = renderer.load(payload["source"])
@@ -187,15 +189,17 @@ def document_job_run(*, job_id) -> Job | None:
         rendered = renderer.render(source)
         job_progress(job=job, done=2, total=STEPS, message="Storing the document…")
         client = renderer.client_of(source)
-        stored = document_store(renderer=renderer, client=client, source=source, rendered=rendered,
-                                actor=job.created_by, publish=bool(payload.get("publish")))
+        # The edition and the job's success commit together: a worker lost before the commit stored no
+        # edition, and a job that succeeded is never started again, so an edition is never made twice.
+        with transaction.atomic():
+            stored = document_store(renderer=renderer, client=client, source=source, rendered=rendered,
+                                    actor=job.created_by, publish=bool(payload.get("publish")))
+            return _succeed(job, renderer, client, stored)
     except ValidationError as exc:
         return job_fail(job=job, message=failed, errors=exc.messages)
-    except Exception:
-        noun = renderer.noun if renderer else "document"
-        job_fail(job=job, message=f"The {noun} could not be made because of an unexpected error. Nothing was "
-                                  "stored.")
-        raise
+
+
+def _succeed(job: Job, renderer: DocumentRenderer, client: Client, stored: StoredEdition) -> Job:
     document = stored.document
     message, result = _outcome(renderer, stored)
     download = reverse("document_download", kwargs={"client_id": client.pk, "document_id": document.pk})
@@ -213,7 +217,7 @@ def job_document(job: Job) -> Document | None:
     return Document.objects.filter(pk=document_id).first()
 
 
-@shared_task(base=TenantTask, bind=True)
+@shared_task(base=TenantTask, bind=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
 def render_client_document(self, *, job_id: str, msp_id: str) -> None:
     """Render, store (and publish) a client document of any registered kind; progress is on the job."""
     document_job_run(job_id=job_id)

@@ -66,7 +66,7 @@ def document_create(*, client: Client, kind: str, title: str, content: bytes,
     if len(content) > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": f"The document is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB."})
     # Inside the tenant scope: another tenant's client is simply not found.
-    locked = Client.objects.select_for_update().get(pk=client.pk)
+    locked = Client.objects.select_for_update(no_key=True).get(pk=client.pk)
     if locked.is_archived:
         raise ValidationError("This client is archived; restore it before adding documents.")
     last = Document.objects.filter(client=locked, kind=kind).aggregate(n=Max("edition"))["n"] or 0
@@ -108,7 +108,7 @@ def document_edition_store(*, client: Client, kind: str, title: str, content: by
     tell apart. The client's row is locked first, as in document_create, so two identical renderings
     finishing together also end as one edition.
     """
-    Client.objects.select_for_update().filter(pk=client.pk).first()
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
     latest = (Document.objects.filter(client_id=client.pk, kind=kind, source_id=source_id)
               .order_by("-edition").first())
     if (latest is not None and latest.archived_at is None and latest.size == len(content)

@@ -252,7 +252,7 @@ class _Run:
     def client(self, client: Client) -> None:
         with transaction.atomic():
             _lock(self.msp)
-            client = Client.objects.select_for_update().get(pk=client.pk)
+            client = Client.objects.select_for_update(no_key=True).get(pk=client.pk)
             served = client.status == ClientStatus.ACTIVE and client.archived_at is None
             if not served:
                 if client.status != ClientStatus.ONBOARDING or client.archived_at is not None:

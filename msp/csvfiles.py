@@ -95,17 +95,22 @@ def _reason(message: str, sep: str) -> str:
 def read_records(text: str, *, max_rows: int) -> list[list[str]]:
     """Every record of a CSV text, header first, read strictly: a quoting mistake is a CsvSyntaxError
     naming its row instead of silently swallowing the rest of the file into one cell. More than
-    `max_rows` records after the header is an ImportFileError (reading stops there)."""
+    `max_rows` records after the header is an ImportFileError naming the limit and the file's count (the
+    rest of the file is only counted, not kept)."""
     sep = delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     records: list[list[str]] = []
+    count = 0
     try:
         for record in reader:
-            records.append(record)
-            if len(records) > max_rows + 1:
-                raise ImportFileError(f"The file has more than {max_rows:,} rows; split it into files of at "
-                                      f"most {max_rows:,} rows.")
+            count += 1
+            if count <= max_rows + 1:
+                records.append(record)
     except csv.Error as exc:
         # Records are rows (a blank line is a blank row), so the failing row is the next one.
-        raise CsvSyntaxError(row=len(records) + 1, reason=_reason(str(exc), sep)) from exc
+        raise CsvSyntaxError(row=count + 1, reason=_reason(str(exc), sep)) from exc
+    if count > max_rows + 1:
+        raise ImportFileError(f"The file has {count - 1:,} rows after the header; an import takes at most "
+                              f"{max_rows:,}. Split it into files of at most {max_rows:,} rows. Nothing was "
+                              "changed.")
     return records

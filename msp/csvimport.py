@@ -30,6 +30,7 @@ from typing import Any
 from uuid import UUID
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -41,12 +42,11 @@ from .csvfiles import (
     megabytes,
     read_records,
 )
-from .jobs import ProgressReporter, job_create, job_fail, job_progress, job_start, job_succeed
+from .jobs import TRANSIENT_ERRORS, ProgressReporter, job_create, job_fail, job_progress, job_run, job_succeed
 from .models import Job, Msp, User
-from .tenancy import StaleVersionError, TenantTask, delay_on_commit
+from .tenancy import StaleVersionError, TenantTask
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ACTIONS = (CREATE, UPDATE, UNCHANGED)
@@ -248,10 +248,15 @@ class ImportSpec:
     records: str = "the existing records"  # "the library" in "because the library changed while importing"
     no_rows: str = ""  # the message for a file with a header only; default "... but no {nouns}."
     max_bytes: int = MAX_BYTES
-    max_rows: int = MAX_ROWS
+    max_rows: int | None = None  # None: settings.CSV_IMPORT_MAX_ROWS (5,000)
 
     def label(self, n: int) -> str:
         return f"{n} {self.noun if n == 1 else self.nouns}"
+
+    @property
+    def row_cap(self) -> int:
+        """The most rows (after the header) one file may have."""
+        return self.max_rows if self.max_rows is not None else settings.CSV_IMPORT_MAX_ROWS
 
 
 _REGISTRY: dict[str, ImportSpec] = {}
@@ -351,7 +356,7 @@ def csv_import_parse(spec: ImportSpec, content: str | bytes, *, existing=None,
     preview = ImportPreview(kind=spec.kind)
     try:
         text = csv_text(content, max_bytes=spec.max_bytes)
-        records = read_records(text, max_rows=spec.max_rows) if text.strip() else []
+        records = read_records(text, max_rows=spec.row_cap) if text.strip() else []
     except ImportFileError as exc:
         preview.errors.append(RowError(str(exc)))
         return preview
@@ -500,13 +505,13 @@ def csv_import_apply(spec: ImportSpec, *, target, actor: User | None, content: s
     With `plan` (from the preview) a row whose match changed since is refused. ImportRefused lists the
     problems; nothing is written then. Larger imports use `csv_import_enqueue` instead.
     """
-    with transaction.atomic():
-        existing = spec.load(target)
-        preview = csv_import_parse(spec, content, existing=existing)
-        errors = preview.errors or (plan_conflicts(spec, preview.rows, plan) if plan is not None else [])
-        if errors:
-            raise ImportRefused(errors)
-        return csv_import_write(spec, target=target, actor=actor, rows=preview.rows, existing=existing)
+    # Checked before the write transaction opens; the write re-checks versions and the database's rules.
+    existing = spec.load(target)
+    preview = csv_import_parse(spec, content, existing=existing)
+    errors = preview.errors or (plan_conflicts(spec, preview.rows, plan) if plan is not None else [])
+    if errors:
+        raise ImportRefused(errors)
+    return csv_import_write(spec, target=target, actor=actor, rows=preview.rows, existing=existing)
 
 
 # --- the background job -------------------------------------------------------------------------------------
@@ -521,13 +526,12 @@ def csv_import_enqueue(spec: ImportSpec, *, target, actor: User, text: str, name
                        plan: Mapping[str, list]) -> Job:
     """Queue the apply step of a previewed file; the job holds the file's text, its name and the plan."""
     subject_id, subject_label, subject_url = spec.subject(target) if spec.subject else (None, "", "")
-    job = job_create(
+    return job_create(
         msp=_tenant_of(target), kind=spec.kind, title=f"Import {name}"[:200], created_by=actor,
         payload={"text": text, "name": name, "plan": dict(plan), "target": str(target.pk)},
         subject_id=subject_id, subject_label=subject_label[:200], subject_url=subject_url,
+        task=apply_csv_import,
     )
-    delay_on_commit(apply_csv_import, job_id=str(job.pk), msp_id=str(job.msp_id))
-    return job
 
 
 def _tenant_of(target) -> Msp:
@@ -550,37 +554,39 @@ def csv_import_run(*, job_id) -> Job | None:
     """The apply step, in a worker: check every row again (progress committed as it goes), compare with the
     preview's plan, then write them all in one transaction. Returns the finished job, or None when it was
     not queued (a task delivered twice runs once)."""
-    job = job_start(job_id=job_id, message="Checking the file…")
-    if job is None:
-        return None
+    return job_run(job_id=job_id, start="Checking the file…", body=_import_job,
+                   unexpected=lambda job: "The import stopped on an unexpected error. Nothing was imported.")
+
+
+def _import_job(job: Job) -> Job:
+    spec = csv_import_spec(job.kind)
+    payload = job.payload or {}
+    # Inside the job's tenant scope another tenant's record is simply not found; a target that is not
+    # a scoped record (the Msp) is checked against the job's tenant.
+    target = spec.target_model._default_manager.filter(pk=payload["target"]).first()
+    if target is None or _tenant_of(target).pk != job.msp_id:
+        return job_fail(job=job, message="Nothing was imported.",
+                        errors=["What the file was to be imported into no longer exists."])
+    existing = spec.load(target)
+    reporter = ProgressReporter(job, message=lambda done, total: f"Checked {done} of {total} rows")
+    preview = csv_import_parse(spec, payload["text"], existing=existing, progress=reporter)
+    errors = preview.errors or plan_conflicts(spec, preview.rows, payload.get("plan", {}))
+    if errors:
+        return _refuse(job, errors)
+    job_progress(job=job, done=job.progress_total, total=job.progress_total,
+                 message=f"Saving {spec.label(len(preview.rows))}…")
+    # The rows and the job's success commit together: a worker lost before the commit wrote nothing,
+    # and a job that succeeded is never started again, so running it again is safe.
     try:
-        spec = csv_import_spec(job.kind)
-        payload = job.payload or {}
-        # Inside the job's tenant scope another tenant's record is simply not found; a target that is not
-        # a scoped record (the Msp) is checked against the job's tenant.
-        target = spec.target_model._default_manager.filter(pk=payload["target"]).first()
-        if target is None or _tenant_of(target).pk != job.msp_id:
-            return job_fail(job=job, message="Nothing was imported.",
-                            errors=["What the file was to be imported into no longer exists."])
-        existing = spec.load(target)
-        reporter = ProgressReporter(job, message=lambda done, total: f"Checked {done} of {total} rows")
-        preview = csv_import_parse(spec, payload["text"], existing=existing, progress=reporter)
-        errors = preview.errors or plan_conflicts(spec, preview.rows, payload.get("plan", {}))
-        if errors:
-            return _refuse(job, errors)
-        job_progress(job=job, done=job.progress_total, total=job.progress_total,
-                     message=f"Saving {spec.label(len(preview.rows))}…")
-        summary = csv_import_write(spec, target=target, actor=job.created_by, rows=preview.rows,
-                                   existing=existing)
+        with transaction.atomic():
+            summary = csv_import_write(spec, target=target, actor=job.created_by, rows=preview.rows,
+                                       existing=existing)
+            return job_succeed(job=job, result=summary.as_dict(), message=_imported(spec, summary))
     except ImportRefused as exc:
         return _refuse(job, exc.errors)
-    except Exception:
-        job_fail(job=job, message="The import stopped on an unexpected error. Nothing was imported.")
-        raise
-    return job_succeed(job=job, result=summary.as_dict(), message=_imported(spec, summary))
 
 
-@shared_task(base=TenantTask, bind=True)
+@shared_task(base=TenantTask, bind=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
 def apply_csv_import(self, *, job_id: str, msp_id: str) -> None:
     """Apply a previewed CSV of any registered kind (the job's kind); progress and outcome are on the job."""
     csv_import_run(job_id=job_id)

@@ -263,9 +263,9 @@ RESULT_LINKS = "links"
 RESULT_RECORDS = "records"
 
 
-# Progress ticks, the input payload and updated_at change often and mean nothing afterwards; the history
+# Progress ticks, the heartbeat, the input payload and updated_at change often and mean nothing afterwards; the history
 # keeps the transitions (queued, running, succeeded or failed) with their result and error.
-@pghistory.track(exclude=["payload", "progress_done", "progress_total", "message", "updated_at"])
+@pghistory.track(exclude=["payload", "progress_done", "progress_total", "message", "updated_at", "heartbeat_at"])
 class Job(models.Model):
     """Long work (an import, a PDF) run by a Celery worker, with progress for the person waiting on it.
 
@@ -295,6 +295,12 @@ class Job(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Surviving a worker that dies: the task to send again, how many times a worker took the job, when the
+    # running worker last reported (msp.jobs.jobs_sweep), and whether someone asked to stop it.
+    task = models.CharField(max_length=200, blank=True, editable=False, help_text="The Celery task that runs it.")
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancel_requested = models.BooleanField(default=False, editable=False)
 
     client_path = None  # no client's: a portal request (msp.confinement) sees no jobs
     objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
@@ -346,6 +352,33 @@ class Job(models.Model):
     def records(self) -> dict:
         """Ids of what the job made, by kind of record, e.g. {"document": "<uuid>"}."""
         return dict((self.result or {}).get(RESULT_RECORDS, {}))
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key` header, kept 24 hours so a replay of
+    the same request gets the same answer and changes nothing (msp.idempotency). Keys belong to a person in
+    one MSP; the request's digest tells a replay from another request under the same key."""
+
+    id = models.BigAutoField(primary_key=True)
+    msp = models.ForeignKey(Msp, on_delete=models.CASCADE, related_name="+", editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path, query and body.")
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    headers = models.JSONField(default=dict, blank=True, help_text="ETag and Location of the first answer.")
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    client_path = None  # a person's API bookkeeping, never a client's
+    objects = ScopedManager(_manager_class=ClientConfinedManager, msp="msp")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["msp", "user", "key"], name="idempotency_key_unique")]
+        indexes = [models.Index(fields=["msp", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Notification(models.Model):

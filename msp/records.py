@@ -59,7 +59,7 @@ def _lock_latest(obj: TenantModel) -> None:
     Used by writes that carry no expected version (internal steps such as "mark reviewed"): they apply
     their own fields on top of the latest row instead of writing back a stale copy of the others.
     """
-    latest = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    latest = type(obj)._base_manager.select_for_update(no_key=True).get(pk=obj.pk)
     if getattr(latest, "version", None) != getattr(obj, "version", None):
         for field in obj._meta.concrete_fields:
             setattr(obj, field.attname, getattr(latest, field.attname))

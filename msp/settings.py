@@ -100,6 +100,8 @@ MIDDLEWARE = [
     # Deny by default: the route's declared permission is checked before its view runs (msp.permissions).
     "msp.permissions.RoutePermissionMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # An API write sent again with the same Idempotency-Key gets the first answer (msp.idempotency).
+    "msp.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "msp.urls"
@@ -157,6 +159,22 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Jobs that survive a worker's death (docs/operations.md#background-jobs): a task is acknowledged when it
+# ends, so the message of a worker that died is delivered again; one task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task: a soft limit (the task may clean up) and a hard one (the worker process is replaced).
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# A running job whose worker has not reported for this long is taken as lost (longer than the hard limit,
+# so a job is never taken from a worker that is still on it), and tried again up to JOB_MAX_ATTEMPTS.
+JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", str(CELERY_TASK_TIME_LIMIT + 60)))
+JOB_MAX_ATTEMPTS = 3
+# The most rows (after the header) one CSV import takes; a larger file is refused whole (docs/csv-import.md).
+CSV_IMPORT_MAX_ROWS = int(os.environ.get("CSV_IMPORT_MAX_ROWS", "5000"))
+# Seconds a job sleeps after each progress report: tests only, to stop a worker in the middle of a job.
+JOB_STEP_DELAY = float(os.environ.get("JOB_STEP_DELAY", "0"))
 # One beat; each entry fans out one task per MSP.
 CELERY_BEAT_SCHEDULE = {
     "meetings-schedule-daily": {
@@ -170,6 +188,14 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-overdue-digest-daily": {
         "task": "meetings.tasks.overdue_digest_all",
         "schedule": crontab(hour=11, minute=0),  # UTC: the morning in the Americas, the afternoon in Europe
+    },
+    "idempotency-keys-expire-hourly": {
+        "task": "msp.tasks.idempotency_keys_expire_all",
+        "schedule": crontab(minute=40),  # keys older than 24 hours
+    },
+    "jobs-sweep-every-minute": {
+        "task": "msp.tasks.jobs_sweep_all",
+        "schedule": crontab(),  # jobs whose worker died are sent again (or failed) within a few minutes
     },
     "surveys-campaigns-daily": {
         "task": "surveys.tasks.survey_campaigns_run_all",
@@ -324,6 +350,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "msp.idempotency.add_header_to_schema"],
 }
 
 # Transport security, read from the environment under Django's names (docs/operations.md "Production

@@ -69,10 +69,14 @@ class StaleVersionError(Exception):
 
 
 def check_version(obj: VersionedModel, expected: int | None) -> None:
-    """Lock the row and refuse the write when `expected` is not its current version."""
+    """Lock the row and refuse the write when `expected` is not its current version.
+
+    FOR NO KEY UPDATE: the write changes no key, and this lock does not wait for the key-share locks
+    that inserts pointing at the row hold (an import adding a client's assets does not hold up an edit
+    of the client or of the MSP's settings)."""
     if expected is None:
         return
-    current = type(obj)._base_manager.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
+    current = type(obj)._base_manager.select_for_update(no_key=True).values_list("version", flat=True).get(pk=obj.pk)
     if int(expected) != current:
         raise StaleVersionError(current)
 

@@ -10,8 +10,10 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,8 +25,12 @@ from meetings.views_home import vcio_home_page
 from . import services
 from .activities import notification_mark_read
 from .brand import brand_logo_response, brand_of
+from .choices import JobStatus
+from .export import KIND as EXPORT_KIND
+from .export import msp_export_enqueue
 from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, NewWorkspaceForm, RoleForm
 from .invitations import accept_flow, accept_staff_invitation
+from .jobs import job_cancel
 from .models import ApiToken, Invitation, Job, Membership, Notification
 from .pages import add_errors
 from .permissions import public, require_perm, signed_in
@@ -241,9 +247,73 @@ def job_detail(request, job_id):
     """
     job = get_in_scope(Job.objects.select_related("created_by"), pk=job_id)
     template = "msp/includes/job_status.html" if request.htmx else "msp/job_detail.html"
-    response = render(request, template, {"job": job})
+    can_cancel = not job.is_finished and (request.role == Role.OWNER or job.created_by_id == request.user.pk)
+    response = render(request, template, {"job": job, "can_cancel": can_cancel})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+JOBS_PAGE_SIZE = 25
+
+
+def _jobs_visible(request):
+    """The jobs the person may follow in the list and cancel: their own, or every job for an owner."""
+    jobs = Job.objects.select_related("created_by")
+    return jobs if request.role == Role.OWNER else jobs.filter(created_by=request.user)
+
+
+@require_perm(Perm.USE_STAFF_AREA)
+@require_GET
+def job_list(request):
+    """Background jobs, newest first, 25 a page, filtered by status: a person's own, an owner's all."""
+    status = request.GET.get("status", "")
+    jobs = _jobs_visible(request)
+    if status in JobStatus.values:
+        jobs = jobs.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(jobs.order_by("-created_at", "pk"), JOBS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "msp/job_list.html", {"page": page, "status": status, "statuses": JobStatus.choices,
+                                                 "everyone": request.role == Role.OWNER})
+
+
+@require_perm(Perm.USE_STAFF_AREA)
+@require_POST
+def job_cancel_view(request, job_id):
+    """Cancel a job one started (an owner: any job). A queued job stops at once, a running one at its next
+    step; a finished job stays as it is."""
+    job = _jobs_visible(request).filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    job = job_cancel(job=job, actor=request.user)
+    if job.status == JobStatus.CANCELLED:
+        messages.success(request, f"“{job.title}” is cancelled.")
+    elif job.is_finished:
+        messages.info(request, f"“{job.title}” had already finished.")
+    else:
+        messages.info(request, f"“{job.title}” stops at its next step.")
+    return redirect("job_detail", job_id=job.pk)
+
+
+@require_perm(Perm.MANAGE_SETTINGS)
+@require_POST
+def workspace_export(request):
+    """An owner queues the export of all the workspace's data (msp.export) and follows it on the job page."""
+    job = msp_export_enqueue(msp=request.msp, actor=request.user)
+    return redirect("job_detail", job_id=job.pk)
+
+
+@require_perm(Perm.MANAGE_SETTINGS)
+@require_GET
+def job_download(request, job_id):
+    """The zip of a finished export, for the owners of its MSP."""
+    job = get_in_scope(Job.objects.filter(kind=EXPORT_KIND, status=JobStatus.SUCCEEDED), pk=job_id)
+    name = job.records.get("export", "")
+    if not name or not default_storage.exists(name):
+        raise Http404
+    stamp = job.finished_at.strftime("%Y%m%d-%H%M")
+    return FileResponse(default_storage.open(name, "rb"), as_attachment=True, content_type="application/zip",
+                        filename=f"{request.msp.slug}-export-{stamp}.zip")
 
 
 @public

@@ -39,11 +39,12 @@ from msp.csvimport import (
     RowError,
     UniqueColumn,
     csv_import_apply,
+    csv_import_enqueue,
     csv_import_parse,
     csv_import_preview,
     csv_import_register,
 )
-from msp.models import Msp, User
+from msp.models import Job, Msp, User
 
 from . import services
 from .choices import Frequency, Priority, StandardStatus
@@ -65,7 +66,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _url = URLValidator(schemes=["http", "https"])
 
 __all__ = ["COLUMNS", "LIBRARY_IMPORT", "ImportPreview", "ImportRefused", "ImportSummary", "Library", "MAX_BYTES",
-           "RowError", "export_csv", "library_import_apply", "library_import_preview", "parse_library_csv"]
+           "RowError", "export_csv", "library_import_apply", "library_import_enqueue", "library_import_preview",
+           "parse_library_csv"]
 
 
 # --- export --------------------------------------------------------------------------------------------
@@ -353,13 +355,19 @@ def library_import_preview(*, msp: Msp, content: str | bytes) -> ImportPreview:
     return csv_import_preview(LIBRARY_IMPORT, target=msp, content=content)
 
 
+def library_import_enqueue(*, msp: Msp, actor: User, text: str, name: str, plan: Mapping[str, list]) -> Job:
+    """Queue the apply step of a previewed library file (the import page): a job with progress that checks
+    every row again and writes them all in one short transaction, or none."""
+    return csv_import_enqueue(LIBRARY_IMPORT, target=msp, actor=actor, text=text, name=name, plan=plan)
+
+
 def library_import_apply(*, msp: Msp, actor: User | None, content: str | bytes,
                          plan: Mapping[str, list] | None = None) -> ImportSummary:
-    """Check the file again and write every row in one transaction, in the request: all rows or none.
+    """Check the file again and write every row in one transaction, in the caller: all rows or none.
 
-    A library is a few hundred rows and the API answers with the counts, so this runs inline rather than as
-    a job. With `plan` (from the preview) a row whose match changed since is refused. ImportRefused lists
-    the problems; nothing is written then.
+    The API answers with the counts, so it applies inline (bounded by the same row cap). With `plan` (from
+    the preview) a row whose match changed since is refused. ImportRefused lists the problems; nothing is
+    written then.
     """
     return csv_import_apply(LIBRARY_IMPORT, target=msp, actor=actor, content=content, plan=plan)
 

@@ -365,9 +365,9 @@ def standard_export(request):
 def standard_import(request):
     """Step 1: upload and preview (nothing written). Step 2: apply exactly the previewed file.
 
-    Between the steps the file's text waits in the user's session (never in the page); applying checks
-    every row again, refuses rows whose match changed since the preview, and writes all rows or none.
-    A library is a few hundred rows, so applying runs in the request.
+    Between the steps the file's text waits in the user's session (never in the page); applying queues a
+    job (its page shows the progress and every problem) that checks every row again, refuses rows whose
+    match changed since the preview, and writes all rows or none.
     """
     form = LibraryImportForm()
     result = None
@@ -377,17 +377,10 @@ def standard_import(request):
             messages.error(request, "This preview has expired or was replaced by another upload. "
                                     "Upload the file again.")
             return redirect("standard_import")
-        try:
-            summary = csv_io.library_import_apply(msp=request.msp, actor=request.user, content=pending["text"],
-                                                  plan=pending["plan"])
-        except csv_io.ImportRefused as exc:
-            request.session.pop(_import_key(request), None)
-            return render(request, "standards/import.html", {
-                "form": form, "refused": exc.errors, "columns": csv_io.COLUMNS})
+        job = csv_io.library_import_enqueue(msp=request.msp, actor=request.user, text=pending["text"],
+                                            name=pending["name"], plan=pending["plan"])
         request.session.pop(_import_key(request), None)
-        messages.success(request, f"Imported {pending['name']}: {summary.created} created, {summary.updated} "
-                                  f"updated, {summary.unchanged} unchanged.")
-        return redirect("standard_list")
+        return redirect("job_detail", job_id=job.pk)
     if request.method == "POST":
         form = LibraryImportForm(request.POST, request.FILES)
         request.session.pop(_import_key(request), None)

@@ -2,6 +2,7 @@
 suggestions."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -181,12 +182,37 @@ def test_presenting_records_one_activity_per_version(tenant, july):
         q = client_horizon(client=july)
     line(tenant, july, "Laptops", start=q[1].start, unit_cost="1000")
     v1 = _present(tenant, july)
+    line(tenant, july, "Monitors", start=q[2].start, unit_cost="200")
     v2 = _present(tenant, july)
     with scopes_disabled():
         acts = list(Activity.objects.filter(kind=BudgetActivity.BUDGET_PRESENTED).order_by("occurred_at"))
     assert [(a.subject_id, a.client_id, a.actor, a.msp_id) for a in acts] == [
         (v1.pk, july.pk, tenant.users[Role.VCIO], tenant.msp.pk), (v2.pk, july.pk, tenant.users[Role.VCIO],
                                                                    tenant.msp.pk)]
+
+
+def test_presenting_an_unchanged_budget_makes_no_new_version(tenant, july, login):
+    with scope(msp=tenant.msp):
+        q = client_horizon(client=july)
+    line(tenant, july, "Laptops", start=q[1].start, unit_cost="1000")
+    v1 = _present(tenant, july, note="QBR")
+    day = f"{v1.presented_at.astimezone(dt.UTC):%-d %b %Y}"
+    local_day = f"{v1.presented_at.astimezone(zoneinfo.ZoneInfo(tenant.msp.time_zone)):%-d %b %Y}"
+    with pytest.raises(services.BudgetUnchanged) as unchanged:
+        _present(tenant, july, note="Again")
+    assert unchanged.value.version == v1
+    assert unchanged.value.messages == [f"No change since version 1 ({day}); no new version was made."]
+    # The page says so and shows the version presented last.
+    response = login(tenant.users[Role.VCIO]).post(f"/budgets/client/{july.pk}/present/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/budgets/client/{july.pk}/versions/{v1.pk}/"
+    assert [str(m) for m in response.context["messages"]] == [
+        f"No change since version 1 ({local_day}); no new version was made."]
+    with scopes_disabled():
+        assert list(BudgetVersion.objects.filter(client=july).values_list("number", flat=True)) == [1]
+        assert Activity.objects.filter(kind=BudgetActivity.BUDGET_PRESENTED).count() == 1
+    # Any change (here a price) makes the next version.
+    line(tenant, july, "Dock", start=q[1].start, unit_cost="150")
+    assert _present(tenant, july).number == 2
 
 
 def test_an_empty_budget_is_not_presented(tenant, july):

@@ -40,6 +40,8 @@ ROUTE_OBJECTS = {
     # A category with standards cannot be archived; the empty one can.
     "category_archive": {"category_id": "standards.Category:empty"},
     "standard-category-detail": {"pk": "standards.Category:empty"},
+    # Only a finished export has a zip to download.
+    "job_download": {"job_id": "msp.Job:export"},
 }
 # Placeholders that are secrets, not ids: a well-formed value nobody holds.
 SECRET_PLACEHOLDERS = {"key", "uidb36"}

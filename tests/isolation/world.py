@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -33,7 +34,7 @@ from clients.documents import sha256_hex
 from clients.models import Document
 from meetings.feeds import calendar_feed_create
 from meetings.models import ActionItem, Meeting, MeetingAttendee, QuestionnaireAnswer, QuestionnaireStatement, Touch
-from msp.models import Activity, ApiToken, Job, Membership, Msp, Notification, User
+from msp.models import Activity, ApiToken, IdempotencyKey, Job, Membership, Msp, Notification, User
 from msp.roles import Role
 from msp.services import api_token_create, invitation_create
 from playbook.models import Escalation, Objective, PracticeAssessment
@@ -232,6 +233,16 @@ def build_victim_rows(world: World) -> None:
         # The owner's own: the owner is the rightful user of every staff route in the victim's visit.
         notification = Notification.objects.create(msp=msp, user=owner, title="For the owner", body="Owner note",
                                                    url="/")
+        # A finished export of the MSP's data, with its zip in the storage (the download route's row).
+        export_job = Job.objects.create(msp=msp, kind="msp_export", title="Export of Alpha", created_by=owner,
+                                        status="succeeded", finished_at=timezone.now(), message="Exported",
+                                        result={"rows": 1, "records": {"export": f"exports/{msp.pk}/alpha.zip"}})
+        default_storage.delete(f"exports/{msp.pk}/alpha.zip")
+        default_storage.save(f"exports/{msp.pk}/alpha.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+        idempotency_key = IdempotencyKey.objects.create(
+            msp=msp, user=owner, key="alpha-key-1", request_hash="0" * 64, status_code=201,
+            content_type="application/json", headers={"Location": f"/api/v1/clients/{client.pk}/"},
+            body='{"name": "Alpha secret client"}')
         category = f.CategoryFactory(msp=msp, name="Alpha Firewalls", description="Perimeter")
         empty_category = f.CategoryFactory(msp=msp, name="Alpha Backup", description="Copies")  # no standards
         f.ContactFactory(client=client, name="Alpha second contact", email="second@alpha-client.test")
@@ -328,7 +339,9 @@ def build_victim_rows(world: World) -> None:
         "clients.Client": client, "clients.Contact": t.contact, "clients.BusinessObjective": t.objective,
         "clients.Asset": t.asset, "clients.ClientAccess": t.access, "clients.Document": document,
         "msp.Membership": Membership.objects.get(msp=msp, user=vcio), "msp.Invitation": invitation,
-        "msp.ApiToken": token, "msp.Job": job, "msp.Notification": notification, "msp.Activity": activity,
+        "msp.ApiToken": token, "msp.Job": job, "msp.Job:export": export_job,
+        "msp.IdempotencyKey": idempotency_key,
+        "msp.Notification": notification, "msp.Activity": activity,
         "standards.Category": category, "standards.Framework": framework, "standards.Standard": standard,
         "standards.StandardRevision": revision, "alignment.Review": review, "alignment.Answer": answer,
         "alignment.Evidence": evidence, "alignment.Recommendation": recommendation,

@@ -143,13 +143,14 @@ def test_read_records_is_strict_and_bounded():
     with pytest.raises(CsvSyntaxError) as unclosed:
         read_records('a\n1\n"2\n3\n', max_rows=10)
     assert (unclosed.value.row, str(unclosed.value)) == (3, f"row 3: {UNCLOSED}")
-    with pytest.raises(ImportFileError, match="more than 2 rows"):
+    with pytest.raises(ImportFileError, match="The file has 3 rows after the header; an import takes at most 2"):
         read_records("a\n1\n2\n3\n", max_rows=2)
 
 
 def test_size_and_row_count_are_bounded():
     six = "name,email\n" + "".join(f"P{n},p{n}@x.test\n" for n in range(6))
-    assert errors(six) == ["The file has more than 5 rows; split it into files of at most 5 rows."]
+    assert errors(six) == ["The file has 6 rows after the header; an import takes at most 5. Split it into files of "
+                           "at most 5 rows. Nothing was changed."]
     assert len(parse(six.rsplit("P5", 1)[0]).rows) == 5
     small = dataclasses.replace(CONTACTS, max_bytes=1024 * 1024)
     big = "name,email\n" + "x" * (2 * 1024 * 1024)

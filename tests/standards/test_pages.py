@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
+from msp.models import Job
 from msp.roles import Role
 from standards import services
 from standards.models import Category, Framework, Standard, StandardRevision
@@ -223,7 +224,7 @@ def test_export_download(tenant, library, login):
     assert body.count("\r\n") == 5
 
 
-def test_import_page_preview_then_apply(tenant, other_tenant, library, login):
+def test_import_page_preview_then_apply(tenant, other_tenant, library, login, django_capture_on_commit_callbacks):
     exported = login(tenant.users[Role.OWNER]).get("/standards/export.csv").content
     c = login(other_tenant.users[Role.VCIO])
     response = c.post("/standards/import/", {"file": SimpleUploadedFile("lib.csv", exported, "text/csv")})
@@ -234,9 +235,17 @@ def test_import_page_preview_then_apply(tenant, other_tenant, library, login):
     with scope(msp=other_tenant.msp):
         assert not Standard.objects.exists()  # nothing before apply
     digest = re.search(r'name="file_digest" value="([0-9a-f]+)"', response.content.decode()).group(1)
-    response = c.post("/standards/import/", {"apply": "1", "file_digest": digest})
+    # Applying queues a job (a worker runs it; here the task runs eagerly on commit) and shows its page.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post("/standards/import/", {"apply": "1", "file_digest": digest})
     assert response.status_code == 302
-    assert messages_of(response) == ["Imported lib.csv: 4 created, 0 updated, 0 unchanged."]
+    with scope(msp=other_tenant.msp):
+        job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.title, job.status, job.message, job.result) == (
+        "library_import", "Import lib.csv", "succeeded", "Imported 4 standards: 4 created, 0 updated, 0 unchanged.",
+        {"created": 4, "updated": 0, "unchanged": 0, "categories_created": 2, "frameworks_created": 2})
+    assert "Imported 4 standards" in text_of(c.get(response["Location"]))
     assert login(other_tenant.users[Role.OWNER]).get("/standards/export.csv").content == exported
     # The preview is used once.
     response = c.post("/standards/import/", {"apply": "1", "file_digest": digest})
