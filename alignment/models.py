@@ -58,6 +58,8 @@ class Review(TenantModel, VersionedModel):
         indexes = [
             models.Index(fields=["msp", "client", "status"]),
             models.Index(fields=["msp", "tam", "status"]),
+            # "Recently completed": the newest completed reviews of the MSP, read from the index in order.
+            models.Index(fields=["msp", "status", "completed_at"]),
         ]
         constraints = [
             models.CheckConstraint(

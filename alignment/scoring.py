@@ -69,3 +69,11 @@ def tally_by_category(answers: Iterable[tuple[object, str, str]]) -> dict[object
     for key, response, priority in answers:
         grouped.setdefault(key, []).append((response, priority))
     return {key: tally(items) for key, items in grouped.items()}
+
+
+def average(scores: Iterable[Decimal]) -> Decimal | None:
+    """The mean of some scores, one decimal (half up); None for none."""
+    values = list(scores)
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)

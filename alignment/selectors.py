@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -123,10 +124,21 @@ def client_recommendations(*, client: Client, include_archived: bool = False) ->
     return qs.prefetch_related(Prefetch("findings", queryset=Answer.objects.select_related("standard")))
 
 
+def _answer_count(*, answered: bool = False) -> Coalesce:
+    """The review's answers (only those given, with `answered`) counted in a subquery: a list of reviews then
+    costs one index scan per listed review, never a join over every answer of the MSP."""
+    answers = Answer.objects.filter(review=OuterRef("pk"))
+    if answered:
+        answers = answers.exclude(response="")
+    answers = answers.order_by().values("review").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(answers, output_field=IntegerField()), 0)
+
+
 def _with_progress(qs: QuerySet[Review]) -> QuerySet[Review]:
+    """Reviews with `answers_total` and `answers_done`, their client and TAM."""
     return qs.select_related("client", "tam").annotate(
-        answers_total=Count("answers"),
-        answers_done=Count("answers", filter=~Q(answers__response="")),
+        answers_total=_answer_count(),
+        answers_done=_answer_count(answered=True),
     )
 
 
@@ -147,6 +159,8 @@ def open_reviews() -> QuerySet[Review]:
 
 
 def recently_completed(*, limit: int = 10) -> QuerySet[Review]:
+    """The MSP's last `limit` completed reviews, newest first (the index on (msp, status, completed_at) reads
+    just those rows)."""
     return _with_progress(Review.objects.filter(status=ReviewStatus.COMPLETED)).order_by("-completed_at")[:limit]
 
 
@@ -209,3 +223,31 @@ def reviews_awaiting_recommendations(*, vcio: User | None = None, tam: User | No
     if tam is not None:
         qs = qs.filter(tam=tam)
     return list(qs[:limit])
+
+
+@dataclass(frozen=True)
+class VcioScore:
+    """The latest alignment scores of one vCIO's clients: how many clients have one, and their average."""
+
+    clients: int
+    average: Decimal | None
+
+
+def latest_scores() -> dict[uuid.UUID, tuple[int | None, Decimal]]:
+    """{client id: (vCIO id, score of its latest completed review)} for every live client with one, from one
+    query over the MSP (instead of a query per client)."""
+    rows = (Review.objects.filter(status=ReviewStatus.COMPLETED, score__isnull=False,
+                                  client__archived_at__isnull=True)
+            .order_by("client_id", "-completed_at", "-pk").distinct("client_id")
+            .values_list("client_id", "client__vcio_id", "score"))
+    return {client_id: (vcio_id, score) for client_id, vcio_id, score in rows}
+
+
+def latest_score_by_vcio() -> dict[int | None, VcioScore]:
+    """Per vCIO (None: clients with no vCIO), the average of their clients' latest alignment scores, one
+    decimal (half up), from the one MSP-wide query of `latest_scores`."""
+    grouped: dict[int | None, list[Decimal]] = {}
+    for vcio_id, score in latest_scores().values():
+        grouped.setdefault(vcio_id, []).append(score)
+    return {vcio_id: VcioScore(clients=len(scores), average=scoring.average(scores))
+            for vcio_id, scores in grouped.items()}

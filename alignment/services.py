@@ -30,7 +30,7 @@ from msp.models import Membership, User
 from msp.records import record_archive, record_create, record_update
 from msp.roles import Perm, Role, can
 from msp.services import queue_email
-from msp.tenancy import StaleVersionError, bump_version, check_version, history
+from msp.tenancy import StaleVersionError, bump_version, history
 from standards.choices import PRIORITY_WEIGHTS, Frequency
 from standards.models import Category, Standard, StandardRevision
 from standards.selectors import standards_in_scope
@@ -51,9 +51,18 @@ def default_title(day: date | None) -> str:
     return f"Alignment review {dateformat.format(day or timezone.localdate(), 'F Y')}"
 
 
-def _lock_review(review: Review) -> Review:
-    """The review's row, locked for this transaction, so a status change and an answer never interleave."""
-    return Review.objects.select_for_update().get(pk=review.pk)
+def _lock_review(review: Review | uuid.UUID) -> Review:
+    """The review's row (given the review or its id), locked for this transaction, so a status change and an
+    answer never interleave."""
+    return Review.objects.select_for_update().get(pk=getattr(review, "pk", review))
+
+
+def _lock_answer(answer: Answer) -> None:
+    """Lock the answer's row and bring `answer` up to it, in one query (the caller's object keeps what it
+    already carries: its standard, revision and evidence for the card)."""
+    row = Answer._base_manager.select_for_update().get(pk=answer.pk)
+    for f in Answer._meta.concrete_fields:
+        setattr(answer, f.attname, getattr(row, f.attname))
 
 
 def _ensure_open(review: Review) -> None:
@@ -206,6 +215,13 @@ def _same(answer: Answer, response: str | None, note: str | None) -> bool:
     return (response is None or answer.response == response) and (note is None or answer.note == note.strip())
 
 
+def _clean_changed(answer: Answer, fields: Sequence[str]) -> None:
+    """The field rules of what changes. The row's foreign keys were checked when the review was scheduled and
+    the only one a save sets is the actor the service holds, so none is looked up again (full_clean would
+    query every foreign key and the unique pair for each answer saved)."""
+    answer.clean_fields(exclude=[f.name for f in Answer._meta.concrete_fields if f.is_relation or f.name not in fields])
+
+
 def _apply(answer: Answer, *, actor: User | None, response: str | None, note: str | None) -> Answer:
     fields = []
     if response is not None and response != answer.response:
@@ -218,7 +234,7 @@ def _apply(answer: Answer, *, actor: User | None, response: str | None, note: st
         fields.append("note")
     if fields:
         bump_version(answer)
-        answer.full_clean()
+        _clean_changed(answer, fields)
         answer.save(update_fields=[*fields, "version", "updated_at"])
     return answer
 
@@ -233,17 +249,14 @@ def answer_set(*, answer: Answer, actor: User | None, response: str | None = Non
     `response` or `note` keeps the stored value.
     """
     _validate_response(response)
-    review = _lock_review(answer.review)
+    review = _lock_review(answer.review_id)
     _ensure_open(review)
     with history(actor):
-        try:
-            check_version(answer, expected_version)
-        except StaleVersionError:
-            answer.refresh_from_db()
+        _lock_answer(answer)
+        if expected_version is not None and int(expected_version) != answer.version:
             if _same(answer, response, note):
                 return answer
-            raise
-        answer.refresh_from_db()
+            raise StaleVersionError(answer.version)
         _mark_started(review, actor)
         return _apply(answer, actor=actor, response=response, note=note)
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from clients.models import Client
-from msp.pages import add_errors
+from msp.pages import add_errors, paginate
 from msp.permissions import require_perm
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
@@ -28,6 +28,8 @@ from . import selectors, services
 from .choices import Response, ReviewStatus
 from .forms import AnswerForm, EvidenceForm, RecommendationForm, ReviewScheduleForm, SummaryForm
 from .models import Answer, Evidence, Recommendation, Review
+
+REVIEW_PAGE_SIZE = 25  # rows per page of "My reviews" and "All open reviews" on /reviews/
 
 
 def _review(review_id) -> Review:
@@ -59,9 +61,17 @@ def _perms(request) -> dict:
 def review_list(request):
     """"My reviews" (assigned to me, not completed); every open review for those who schedule; recent results."""
     perms = _perms(request)
+    mine = paginate(request, selectors.reviews_for_tam(user=request.user), per_page=REVIEW_PAGE_SIZE,
+                    param="mine_page", label="Pages of my reviews", noun="reviews", anchor="my-reviews")
+    every = (paginate(request, selectors.open_reviews(), per_page=REVIEW_PAGE_SIZE, param="open_page",
+                      label="Pages of open reviews", noun="reviews", anchor="open-reviews")
+             if perms["can_schedule"] else None)
     return render(request, "alignment/review_list.html", {
-        "my_reviews": selectors.reviews_for_tam(user=request.user),
-        "open_reviews": selectors.open_reviews() if perms["can_schedule"] else None,
+        "my_pager": mine,
+        "my_reviews": mine.page.object_list,
+        "open_pager": every,
+        "open_page": every.page if every is not None else None,
+        "open_reviews": every.page.object_list if every is not None else None,
         "completed": selectors.recently_completed(limit=10),
         **perms,
     })
@@ -198,8 +208,10 @@ def answer_save(request, review_id, answer_id):
                                   error=_messages_text(exc))
         messages.error(request, _messages_text(exc))
         return _back_to_card(review, answer)
-    review.refresh_from_db()
-    answer = _reload_answer(review, answer.pk)
+    # The service brought `answer` up to its saved row (its standard, revision and evidence stay loaded); the
+    # review changes only when this answer started it.
+    if review.status == ReviewStatus.SCHEDULED:
+        review.refresh_from_db(fields=["status", "started_at", "version", "updated_at"])
     if request.htmx:
         return _card_response(request, review, answer, saved=True)
     return _back_to_card(review, answer)
