@@ -82,8 +82,8 @@ def workspace_settings(request):
         data = {k: form.cleaned_data[k] for k in MspSettingsForm.Meta.fields}
         try:
             services.msp_update(msp=msp, actor=request.user, expected_version=form.cleaned_data["version"],
-                                logo=form.cleaned_data["logo"], remove_logo=form.cleaned_data["remove_logo"],
-                                **data)
+                                logo=form.cleaned_data["logo"],
+                                remove_logo=form.cleaned_data.get("remove_logo", False), **data)
         except StaleVersionError:
             form.add_error(None, "These settings were changed by someone else while you were editing. "
                                  "Reload the page to see their change, then apply yours again.")
