@@ -25,6 +25,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vDuration
 
+from msp.emails import brand_email
+
 from .choices import MeetingStatus
 from .models import Meeting
 
@@ -137,7 +139,8 @@ def invitation_email(*, meeting: Meeting, recipient: Recipient, recipients: list
     mimetype = f"text/calendar; method={method}"
     message.attach_alternative(ics, mimetype)
     message.attach("invite.ics", ics, mimetype)
-    return message
+    # The calendar part stays the first alternative; the MSP's branded HTML follows it.
+    return brand_email(message, msp=meeting.msp)
 
 
 def feed_ics(*, meetings: Iterable[Meeting], name: str, refresh: timedelta = FEED_REFRESH) -> bytes:

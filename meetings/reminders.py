@@ -7,12 +7,10 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from msp.emails import render_and_send_email
 from msp.models import Msp
 
 from .choices import ActionItemStatus, MeetingStatus
@@ -21,11 +19,6 @@ from .models import ActionItem, Meeting
 
 # How long before a meeting its reminder goes out.
 REMIND_BEFORE = timedelta(days=2)
-
-
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
-    body = render_to_string(template, context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
 def meetings_to_remind(*, now: datetime | None = None):
@@ -53,12 +46,13 @@ def meeting_reminders_send(*, msp: Msp, now: datetime | None = None) -> int:
             zone = zoneinfo.ZoneInfo(meeting.time_zone)
             local = meeting.starts_at.astimezone(zone)
             for recipient in meeting_recipients(meeting):
-                _send(to=recipient.email, subject=f"Reminder: {meeting.title} ({local:%a %d %b %Y %H:%M})",
-                      template="meetings/email/reminder.txt",
-                      context={"meeting": meeting, "recipient": recipient,
-                               "local_start": local.replace(tzinfo=None),
-                               "local_end": meeting.ends_at.astimezone(zone).replace(tzinfo=None),
-                               "msp_name": msp.name})
+                render_and_send_email(
+                    msp=msp, to=recipient.email, subject=f"Reminder: {meeting.title} ({local:%a %d %b %Y %H:%M})",
+                    template="meetings/email/reminder.txt",
+                    context={"meeting": meeting, "recipient": recipient,
+                             "local_start": local.replace(tzinfo=None),
+                             "local_end": meeting.ends_at.astimezone(zone).replace(tzinfo=None),
+                             "msp_name": msp.name})
                 sent += 1
     return sent
 
@@ -95,8 +89,9 @@ def overdue_digest_send(*, msp: Msp, today: date | None = None) -> int:
     owners = overdue_by_owner(msp=msp, today=today)
     for owner in owners:
         count = len(owner.items)
-        _send(to=owner.email, subject=f"{count} overdue action item{'s' if count != 1 else ''} ({msp.name})",
-              template="meetings/email/overdue_digest.txt",
-              context={"owner": owner, "today": today, "msp_name": msp.name,
-                       "lines": [(i, (today - i.due_on).days) for i in owner.items]})
+        render_and_send_email(
+            msp=msp, to=owner.email, subject=f"{count} overdue action item{'s' if count != 1 else ''} ({msp.name})",
+            template="meetings/email/overdue_digest.txt",
+            context={"owner": owner, "today": today, "msp_name": msp.name,
+                     "lines": [(i, (today - i.due_on).days) for i in owner.items]})
     return len(owners)

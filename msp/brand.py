@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -62,8 +63,9 @@ def accent_clean(value: str) -> str:
         raise ValidationError({"accent_color": "Give the colour as # and six hex digits, for example #1f6feb."})
     ratio = contrast_with_white(value)
     if ratio < MIN_CONTRAST:
+        shown = math.floor(ratio * 100) / 100  # truncated: 4.499 must not read as the 4.5 it fails to reach
         raise ValidationError({"accent_color": (
-            f"{value} is too light: its contrast with white is {ratio:.1f}:1 and it needs at least "
+            f"{value} is too light: its contrast with white is {shown:.2f}:1 and it needs at least "
             f"{MIN_CONTRAST}:1, because buttons show white text on it and pages and PDFs show it as text on "
             "white. Pick a darker shade.")})
     return value

@@ -70,7 +70,7 @@ class MspSettingsForm(forms.ModelForm):
                                           "for example America/New_York or Europe/London."})
 
     logo = forms.FileField(
-        required=False, label="Logo",
+        required=False, label="Logo", widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
         help_text="PNG or JPEG, at most 1 MB and 4000 pixels a side. Shown on the portal, in emails and on "
                   "the cover of every document; it is stored privately and re-encoded as PNG.",
         error_messages={"invalid": "Choose a PNG or JPEG file.", "empty": "The file is empty."})
@@ -84,6 +84,11 @@ class MspSettingsForm(forms.ModelForm):
                                                           "spellcheck": "false", "autocomplete": "off"})}
         error_messages = {"entra_tenant_id": {"invalid": "Enter the Directory (tenant) ID from the Entra admin "
                                                          "centre, e.g. 6f1d2c3b-0a9e-4d8c-b7a6-5f4e3d2c1b0a."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logo_png:
+            del self.fields["remove_logo"]  # nothing to remove yet
 
     def clean_accent_color(self) -> str:
         return _field_errors(accent_clean, self.cleaned_data.get("accent_color", ""))

@@ -21,7 +21,8 @@ __all__ = ["apply_csv_import", "export_msp_data", "idempotency_keys_expire_all",
 @shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_email(self, *, msp_id: str, to: str, subject: str, template: str, context: dict) -> None:
     """Render and send one email for a tenant (invitations, notifications)."""
-    render_and_send_email(to=to, subject=subject, template=template, context=context)
+    render_and_send_email(to=to, subject=subject, template=template, context=context,
+                          msp=Msp.objects.get(pk=msp_id))
 
 
 def _fan_out(task) -> int:

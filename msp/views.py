@@ -88,8 +88,8 @@ def workspace_settings(request):
         data = {k: form.cleaned_data[k] for k in MspSettingsForm.Meta.fields}
         try:
             services.msp_update(msp=msp, actor=request.user, expected_version=form.cleaned_data["version"],
-                                logo=form.cleaned_data["logo"], remove_logo=form.cleaned_data["remove_logo"],
-                                **data)
+                                logo=form.cleaned_data["logo"],
+                                remove_logo=form.cleaned_data.get("remove_logo", False), **data)
         except StaleVersionError:
             form.add_error(None, "These settings were changed by someone else while you were editing. "
                                  "Reload the page to see their change, then apply yours again.")
@@ -100,8 +100,7 @@ def workspace_settings(request):
             return redirect("workspace_settings")
     if request.method == "POST" and getattr(request, "upload_too_big", False):
         form.add_error("logo", "The logo may be at most 1 MB.")
-    return render(request, "msp/settings.html", {"form": form, "brand": brand_of(msp)},
-                  status=400 if form.errors else 200)
+    return render(request, "msp/settings.html", {"form": form, "brand": brand_of(msp)})
 
 
 @require_perm(Perm.USE_STAFF_AREA)

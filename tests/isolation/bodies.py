@@ -20,6 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, RelatedField
 
+from tests.brand_images import image_bytes
+
 from .world import PNG, SENTINEL_RE, World
 
 _counter = itertools.count(1)
@@ -106,6 +108,8 @@ def _upload(field: dict) -> Upload:
     accept = field.get("accept", "")
     if "csv" in accept or "text" in accept:
         return Upload("harness.csv", b"name\nHarness asset\n", "text/csv")
+    if "image" in accept:  # an image people see (the MSP's logo): big enough to be accepted
+        return Upload("harness.png", image_bytes(64, 32), "image/png")
     return Upload("harness.png", PNG, "image/png")
 
 

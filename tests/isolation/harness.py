@@ -56,6 +56,10 @@ STATE_BOUND = {
     "meeting_held": "only a meeting that has started can be marked held; the victim's meeting is next week, so "
                     "it can still be moved, sent and cancelled",
     "meeting-held": "only a meeting that has started can be marked held; the victim's meeting is next week",
+    "portal_initiative_undo": "undoes the portal user's own recent decision; the victim's initiatives are "
+                              "undecided (tests/portal/test_undo.py proves the undo)",
+    "portal_budget_line_undo": "undoes the portal user's own recent decision; the victim's budget items are "
+                               "undecided (tests/portal/test_undo.py proves the undo)",
 }
 
 
@@ -249,12 +253,20 @@ SCRIPT_BODIES = {
 }
 
 
+# Routes whose form first answers with a confirmation page: the body is the confirmed one (the form's fields
+# plus what the confirmation page adds), so the write proven, and attempted by the attackers, is the real one.
+CONFIRMED = {
+    "portal_initiative_decide": {"confirm": "yes"},  # templates/portal/decide_confirm.html
+    "portal_budget_line_decide": {"confirm": "yes"},
+}
+
+
 def page_body(route: Route, url: str, visit: VictimVisit, world: World) -> dict:
     """The body of the victim's form that posts to `url` (or of the script that does); else none."""
     if route.name in SCRIPT_BODIES:
         return SCRIPT_BODIES[route.name](world)
     form = visit.forms.get(url)
-    return form_body(form) if form is not None else {}
+    return {**form_body(form), **CONFIRMED.get(route.name, {})} if form is not None else {}
 
 
 def rolled_back(do):

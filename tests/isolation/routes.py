@@ -36,6 +36,7 @@ SURVEY_TOKEN_ROUTES = {"survey_answer", "public-survey"}
 # of no initiative (a line of an initiative is decided with the initiative).
 ROUTE_OBJECTS = {
     "portal_budget_line_decide": {"line_id": "budgets.BudgetLine:free"},
+    "portal_budget_line_undo": {"line_id": "budgets.BudgetLine:free"},
     "budget_line_decide": {"line_id": "budgets.BudgetLine:free"},
     # A category with standards cannot be archived; the empty one can.
     "category_archive": {"category_id": "standards.Category:empty"},

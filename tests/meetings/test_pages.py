@@ -19,6 +19,7 @@ from meetings.models import ActionItem, Meeting, QuestionnaireAnswer, Questionna
 from meetings.questionnaire import questionnaire_answers_record, questionnaire_statement_create
 from meetings.services import action_item_create, meeting_create
 from msp.models import Job
+from msp.quarters import Quarter
 from msp.roles import Role
 from tests import factories as f
 
@@ -320,8 +321,9 @@ def test_the_qbr_pdf_and_deck_become_client_documents(tenant, login, django_capt
     with scopes_disabled():
         pdf = Document.objects.get(client=tenant.clients[0], kind="qbr_report")
     day = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone)).date()
+    quarter = Quarter.containing(day, tenant.clients[0].fiscal_year_start_month)
     assert (pdf.title, pdf.content_type, pdf.published_at) == (
-        f"Business review {day.isoformat()}: {meeting.title}", "application/pdf", None)
+        f"Business review {quarter.label} ({day:%-d %B %Y})", "application/pdf", None)
     assert c.get(f"/clients/{tenant.clients[0].pk}/documents/{pdf.pk}/download/").content[:5] == b"%PDF-"
 
 
