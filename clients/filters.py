@@ -7,6 +7,7 @@ manager at import time, which the tenant scope forbids.
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from msp.api import ArchivedFilterSet
@@ -29,6 +30,7 @@ class ClientFilter(ArchivedFilterSet):
     tam = django_filters.CharFilter(method="filter_person",
                                     help_text="A user id, or `none` for clients without a TAM.")
 
+    @extend_schema_field({"type": "string", "pattern": "^(none|[0-9]{1,18})$"})
     def filter_person(self, queryset, name: str, value: str):
         if value == "none":
             return queryset.filter(**{f"{name}__isnull": True})

@@ -8,6 +8,8 @@ import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -17,6 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .api_auth import RolePermission
+from .api_input import FILTER_NUMBER_MAX, SEARCH_MAX_CHARS
 from .models import User
 from .roles import STAFF_ROLES
 from .tenancy import StaleVersionError
@@ -69,6 +72,104 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+# --- error responses in the schema ------------------------------------------------------------------
+# Every operation documents the errors the API can answer (docs/api.md "Errors"), so a client generator
+# and a schema-driven test know every status code: the shared error body below, and 304/412/428 where
+# the operation takes If-None-Match / If-Match.
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "An error: `detail` for the request as a whole, otherwise each invalid field (or "
+                   "`non_field_errors`) with its messages; nested records nest the same way.",
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": {},
+}
+ERRORS = {
+    "400": "Invalid input (body, filter, ordering, page or header): the message names what to fix.",
+    "401": "No or invalid credentials.",
+    "403": "Your role may not do this.",
+    "404": "No such record in your MSP (or no MSP for these credentials).",
+}
+WRITE_ERRORS = {
+    "409": "Conflicts with a record saved at the same moment; reload and try again.",
+    "415": "The body is not JSON, form or multipart data.",
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# What msp.api_input accepts in a query string, as schema bounds: whole numbers a bigint holds, no empty
+# value, no NUL character, days from 1900 to 2999 (the pattern stays inside every month's length).
+_DAY = r"(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+# A day, or empty for the parameter's default (the scorecard's period).
+OPTIONAL_DAY = {"type": "string", "pattern": f"^({_DAY})?$"}
+QUERY_BOUNDS = {
+    "integer": {"minimum": 0, "maximum": FILTER_NUMBER_MAX},
+    "date": {"pattern": f"^{_DAY}$"},
+    "date-time": {"pattern": f"^{_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"},
+    "string": {"minLength": 1, "pattern": "^[^\\x00]+$"},
+}
+PAGE_PARAMETERS = {"page", "page_size"}
+
+
+def bound_query_parameter(parameter: dict) -> None:
+    """Give one query parameter's schema the bounds the API enforces (unless it states its own)."""
+    schema = parameter.get("schema", {})
+    if schema.get("type") == "number":  # number filters take whole numbers only (msp.api_input)
+        schema["type"] = "integer"
+    kind = schema.get("format") if schema.get("format") in QUERY_BOUNDS else schema.get("type")
+    if kind not in QUERY_BOUNDS or "enum" in schema or schema.get("format") == "uuid":
+        return
+    for key, value in QUERY_BOUNDS[kind].items():
+        schema.setdefault(key, value)
+    if parameter["name"] in PAGE_PARAMETERS:
+        schema["minimum"] = 1
+    if parameter["name"] == "search":
+        schema.setdefault("maxLength", SEARCH_MAX_CHARS)
+
+
+class ErrorResponsesAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema plus the API's error responses on every operation."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        component = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error",
+                                      schema=ERROR_SCHEMA)
+        registry.register_on_missing(component)
+        body = {"content": {"application/json": {"schema": component.ref}}}
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query":
+                bound_query_parameter(parameter)
+        self._enumerate_ordering(operation)
+        responses = operation.setdefault("responses", {})
+        headers = {p["name"]: p for p in operation.get("parameters", []) if p.get("in") == "header"}
+        errors = dict(ERRORS)
+        if method.upper() in WRITE_METHODS:
+            errors.update(WRITE_ERRORS)
+        if "If-Match" in headers:
+            errors["412"] = "The If-Match ETag is stale, or not one this API sends."
+            if headers["If-Match"].get("required"):
+                errors["428"] = "If-Match is missing."
+        for code, description in errors.items():
+            responses.setdefault(code, {"description": description, **body})
+        if "If-None-Match" in headers:
+            responses.setdefault("304", {"description": "Not modified: the record still has this ETag."})
+        return operation
+
+    def _enumerate_ordering(self, operation) -> None:
+        """`ordering` lists the fields the endpoint sorts by, each ascending or with `-` descending."""
+        fields = getattr(self.view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter["name"] == "ordering":
+                names = [f for f in fields if isinstance(f, str)]
+                parameter["schema"] = {"type": "string", "enum": [*names, *(f"-{f}" for f in names)]}
 
 
 # --- tenant records over the API ---------------------------------------------------------------------
@@ -274,9 +375,10 @@ class RecordViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         obj = self.get_object()
-        version = check_if_match(request, obj, required=True)
         serializer = self.get_serializer(obj, data=request.data, partial=partial)
+        # Bad input is a 400 whatever If-Match holds; a valid change then needs the current ETag.
         serializer.is_valid(raise_exception=True)
+        version = check_if_match(request, obj, required=True)
         obj = self.update_record(obj, dict(serializer.validated_data), expected_version=version)
         return Response(self.get_serializer(obj).data, headers={"ETag": etag_for(obj)})
 

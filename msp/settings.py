@@ -329,7 +329,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "msp.api.ErrorResponsesAutoSchema",
     "EXCEPTION_HANDLER": "msp.api.exception_handler",
 }
 API_MAX_JSON_BYTES = 1024 * 1024

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import page_not_found
 
 from clients.services import portal_access_accept, portal_invitation_from_token
 from meetings.views_home import vcio_home_page
@@ -363,3 +364,11 @@ def notification_open(request, notification_id):
     if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
         return redirect(note.url)
     return redirect("notification_list")
+
+
+def not_found(request, exception=None):
+    """The 404 answer: JSON under /api/ (a URL no route matches, such as an id that is not a UUID, reads
+    like any other missing record of the API), the site's page everywhere else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.models import Client
-from msp.api import RecordViewSet, ScopedPrimaryKeyRelatedField, StaffMemberField
+from msp.api import OPTIONAL_DAY, RecordViewSet, ScopedPrimaryKeyRelatedField, StaffMemberField
 from msp.api_auth import RolePermission
 from msp.models import User
 from msp.roles import Perm, can
@@ -231,8 +231,9 @@ class ScorecardView(APIView):
 
     @extend_schema(
         tags=["scorecard"], summary="The vCIO scorecard for a period",
-        parameters=[OpenApiParameter("start", str, description="YYYY-MM-DD; a year before `end` by default."),
-                    OpenApiParameter("end", str, description="YYYY-MM-DD; today by default. At most three years.")],
+        parameters=[
+            OpenApiParameter("start", OPTIONAL_DAY, description="YYYY-MM-DD; a year before `end` by default."),
+            OpenApiParameter("end", OPTIONAL_DAY, description="YYYY-MM-DD; today by default. At most three years.")],
         responses={200: ScorecardSerializer, 400: OpenApiResponse(description="A bad or too long period.")},
     )
     def get(self, request):

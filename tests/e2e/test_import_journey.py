@@ -2,6 +2,7 @@
 
 import pytest
 from django_scopes import scope, scopes_disabled
+from playwright.sync_api import expect
 
 from clients.models import Asset
 from msp.jobs import job_create, job_progress, job_start, job_succeed
@@ -55,13 +56,14 @@ def test_job_page_follows_a_running_job_until_it_finishes(page_at, tenant):
 
     with scope(msp=tenant.msp):
         job_progress(job=job, done=300, total=400, message="Checked 300 of 400 rows")
-    page.wait_for_function("document.querySelector('#job-message').innerText === 'Checked 300 of 400 rows'")
+    # Locator assertions poll without eval, which the page's Content-Security-Policy refuses.
+    expect(page.locator("#job-message")).to_have_text("Checked 300 of 400 rows")
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "75"
 
     with scope(msp=tenant.msp):
         job_succeed(job=Job.objects.get(pk=job.pk), message="Imported 400 assets: 400 created, 0 updated.",
                     result={"created": 400, "updated": 0})
-    page.wait_for_function("document.querySelector('#job-status').dataset.status === 'succeeded'")
+    expect(page.locator("#job-status")).to_have_attribute("data-status", "succeeded")
     assert page.locator("#job-result").inner_text().split() == ["Created", "400", "Updated", "0"]
     assert page.get_by_role("link", name="Back to Alpha Dental").is_visible()
     seen = len(polls)
