@@ -151,6 +151,13 @@ def test_microsoft_sign_in_is_off_until_configured(db):
     assert HttpClient().get("/accounts/microsoft/login/callback/").status_code == 404
 
 
+def test_once_configured_members_find_where_to_link_microsoft(tenant, login, settings):
+    menu = 'href="/accounts/3rdparty/">Connected accounts</a>'
+    assert menu not in login(tenant.users[Role.TAM]).get("/clients/").content.decode()
+    settings.MICROSOFT_CLIENT_ID = "app-id"
+    assert menu in login(tenant.users[Role.TAM]).get("/clients/").content.decode()
+
+
 def test_once_configured_sign_in_goes_to_microsoft_for_work_accounts(configured):
     response = HttpClient().post("/accounts/microsoft/login/")
     assert response.status_code == 302
