@@ -1,5 +1,7 @@
 """Template context: the active workspace, the user's other workspaces and what their role may do."""
 
+from django.conf import settings
+
 from .brand import brand_of
 from .models import Notification
 from .roles import MATRIX, is_staff_role
@@ -23,4 +25,6 @@ def workspace(request):
         "is_staff_user": is_staff_role(role),
         "perms_of_role": MATRIX.get(role or "", frozenset()),
         "workspaces": active_memberships(user),
+        # Sign in with Microsoft is set up: members can link their Microsoft account (docs/security.md).
+        "microsoft_sign_in": bool(settings.MICROSOFT_CLIENT_ID),
     }

@@ -247,6 +247,9 @@ ACCOUNT_RATE_LIMITS = {
 SIGNIN_IP_FAILURES = int(os.environ.get("SIGNIN_IP_FAILURES", "10"))  # per IP and window: then 429
 SIGNIN_ACCOUNT_FAILURES = int(os.environ.get("SIGNIN_ACCOUNT_FAILURES", "5"))  # then a second factor or reset
 SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", str(15 * 60)))
+# Behind a reverse proxy every request comes from the proxy's address: count the visitor's IP from the
+# X-Forwarded-For entries that many trusted proxies add (one when BEHIND_TLS_PROXY is set).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_TLS_PROXY") else "0"))
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 # Second factors: authenticator apps, passkeys (WebAuthn) and recovery codes. A passkey may also sign in

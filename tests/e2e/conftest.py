@@ -49,7 +49,7 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()  # not "Sign in with a passkey"
     page.wait_for_load_state("networkidle")
 
 
