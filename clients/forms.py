@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from msp.csvfiles import ImportFileError
-from msp.csvimport import read_upload
+from msp.csvimport import UPLOAD_HELP, read_upload
 from msp.form_bases import VersionedForm
 from msp.forms import UploadField
 from msp.models import Msp
@@ -133,7 +133,7 @@ class PortalInviteForm(forms.Form):
 class AssetImportForm(forms.Form):
     file = UploadField(
         label="CSV file",
-        help_text="UTF-8 CSV, at most 5 MB. Nothing is saved until you review the preview and apply it.",
+        help_text=UPLOAD_HELP,
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

@@ -44,9 +44,13 @@ from .csvfiles import (
 )
 from .jobs import TRANSIENT_ERRORS, ProgressReporter, job_create, job_fail, job_progress, job_run, job_succeed
 from .models import Job, Msp, User
+from .records import RecordsRefused
 from .tenancy import StaleVersionError, TenantTask
 
 MAX_BYTES = 5 * 1024 * 1024
+# The help text of every CSV upload field.
+UPLOAD_HELP = (f"UTF-8 CSV, at most {MAX_BYTES // (1024 * 1024)} MB and {settings.CSV_IMPORT_MAX_ROWS:,} rows. "
+               "Nothing is saved until you review the preview and apply it.")
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ACTIONS = (CREATE, UPDATE, UNCHANGED)
@@ -218,6 +222,9 @@ class ImportSpec:
       when it updates one (or set `row.action` yourself); return problems that depend on those records.
     - `apply_row(row, ctx)`: write one create or update row inside the apply's transaction (unchanged
       rows are not passed). Raise ValidationError or StaleVersionError to refuse it; the row is named.
+    - `create_many(rows, ctx)` (optional): write every create row at once (e.g. with
+      `msp.records.records_bulk_create`), after the updates; `apply_row` then gets update rows only.
+      Raise RecordsRefused (its `index` is the row's position in `rows`) to refuse one.
     - `load(target)`: the existing records rows are compared with (whatever `classify` wants), read in
       the tenant's scope; `target_model` is the model of the target (a Client, the Msp...).
     - `noun` / `nouns`: labels in messages ("asset" / "assets").
@@ -242,6 +249,7 @@ class ImportSpec:
     describe: Callable[[list[ImportRow], Any], dict] | None = None  # the preview's `extra`
     conflict: Callable[[ImportRow, str], RowError] | None = None  # words for APPEARED/VANISHED/CHANGED
     subject: Callable[[Any], tuple[UUID | None, str, str]] | None = None  # job subject: id, label, url
+    create_many: Callable[[list[ImportRow], ApplyContext], None] | None = None  # all create rows at once
     field_columns: Mapping[str, str] = field(default_factory=dict)  # model field -> column, for errors
     message_columns: Mapping[str, str] = field(default_factory=dict)  # constraint message -> column
     result_keys: tuple[str, ...] = ("created", "updated", "unchanged")
@@ -481,12 +489,20 @@ def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list
     counts = dict.fromkeys(spec.result_keys, 0)
     ctx = ApplyContext(target=target, actor=actor, existing=existing, counts=counts)
     row: ImportRow | None = None
+    creates = [r for r in rows if r.action == CREATE] if spec.create_many is not None else []
     try:
         with transaction.atomic():
             for row in rows:
-                if row.action != UNCHANGED:
+                if row.action != UNCHANGED and not (creates and row.action == CREATE):
                     spec.apply_row(row, ctx)
                 counts[DONE[row.action]] = counts.get(DONE[row.action], 0) + 1
+            row = None
+            if creates:
+                try:
+                    spec.create_many(creates, ctx)
+                except RecordsRefused as exc:
+                    row = creates[exc.index]
+                    raise
     except ValidationError as exc:
         raise ImportRefused(_validation_errors(spec, row, exc)) from exc
     except StaleVersionError as exc:

@@ -121,9 +121,10 @@ def job_progress(*, job: Job, done: int, total: int, message: str) -> None:
     job.progress_total = total
     job.message = _message(message)
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(progress_done=job.progress_done, progress_total=total,
-                                         message=job.message, heartbeat_at=now, updated_at=now)
-    if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
+    # One statement: a job asked to stop is not updated, which is how its worker learns of it.
+    if not Job.objects.filter(pk=job.pk, cancel_requested=False).update(
+            progress_done=job.progress_done, progress_total=total, message=job.message, heartbeat_at=now,
+            updated_at=now):
         raise JobCancelled(job.pk)
     if settings.JOB_STEP_DELAY:
         time.sleep(settings.JOB_STEP_DELAY)  # tests only: a slow job, to stop its worker in the middle

@@ -36,6 +36,48 @@ def _check_same_tenant(obj: TenantModel) -> None:
         raise ValidationError(errors)
 
 
+class RecordsRefused(ValidationError):
+    """A record of a `records_bulk_create` list was refused; `index` says which (nothing was written)."""
+
+    def __init__(self, index: int, error: ValidationError):
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+def records_bulk_create(model: type[TenantModel], /, *, msp: Msp, actor=None, rows: list[dict],
+                        batch_size: int = 500) -> list[TenantModel]:
+    """Create many records of one model with a few queries for the whole list (an import's new rows), by
+    the rules of `record_create`: every record validated, foreign keys of the same tenant (checked once
+    per model), history with the acting user, every row visible in the tenant's scope afterwards.
+
+    Uniqueness and check constraints are the database's to enforce here (an IntegrityError), as checking
+    them one record at a time is what this avoids. RecordsRefused names the first refused record.
+    """
+    objs = [model(msp=msp, **fields) for fields in rows]
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
+    for field in relations:
+        related_model = field.related_model
+        if field.name == "msp" or not (isinstance(related_model, type) and issubclass(related_model, TenantModel)):
+            continue
+        wanted = {getattr(o, field.attname) for o in objs} - {None}
+        found = set(related_model.objects.filter(pk__in=wanted, msp_id=msp.pk).values_list("pk", flat=True))
+        for index, obj in enumerate(objs):
+            if getattr(obj, field.attname) not in found | {None}:
+                raise RecordsRefused(index, ValidationError(
+                    {field.name: f"Select a valid {field.verbose_name}; that one was not found."}))
+    for index, obj in enumerate(objs):
+        try:
+            # Foreign keys were checked above for the whole list (full_clean would query each one again).
+            obj.full_clean(exclude=[f.name for f in relations], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    with history(actor):
+        model.objects.bulk_create(objs, batch_size=batch_size)
+    if model.objects.filter(pk__in=[o.pk for o in objs]).count() != len(objs):
+        raise ValidationError("This record does not belong to the current workspace.")
+    return objs
+
+
 def _save(obj: TenantModel) -> None:
     _check_same_tenant(obj)
     obj.full_clean()

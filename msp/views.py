@@ -248,7 +248,9 @@ def job_detail(request, job_id):
     job = get_in_scope(Job.objects.select_related("created_by"), pk=job_id)
     template = "msp/includes/job_status.html" if request.htmx else "msp/job_detail.html"
     can_cancel = not job.is_finished and (request.role == Role.OWNER or job.created_by_id == request.user.pk)
-    response = render(request, template, {"job": job, "can_cancel": can_cancel})
+    # An export's zip is for owners only; the others see the job without its download.
+    links = job.links if job.kind != EXPORT_KIND or request.role == Role.OWNER else []
+    response = render(request, template, {"job": job, "can_cancel": can_cancel, "links": links})
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -64,7 +64,10 @@ def test_an_owner_exports_every_table_of_their_msp_and_nothing_else(tenant, othe
     assert b"token_hash" not in everything
     assert b"key_hash" not in everything
 
-    # Only owners of this MSP download it; others do not even learn it exists.
+    # Only owners of this MSP download it (a vCIO following the job sees no download button); another MSP
+    # does not even learn it exists.
+    assert download in owner.get(f"/jobs/{job.pk}/").content.decode()
+    assert download not in login(tenant.users[Role.VCIO]).get(f"/jobs/{job.pk}/").content.decode()
     assert login(tenant.users[Role.VCIO]).get(download).status_code == 403
     assert login(other_tenant.users[Role.OWNER]).get(download).status_code == 404
     assert login(tenant.users[Role.VCIO]).post("/workspace/export/").status_code == 403

@@ -37,17 +37,24 @@ def test_the_row_cap_refuses_a_large_file_naming_the_cap_and_its_rows(tenant, se
     assert preview.rows == []
 
 
-def test_checking_a_file_needs_no_query_per_row(tenant):
-    client = tenant.clients[0]
+def test_checking_and_writing_a_file_need_no_query_per_row(tenant):
+    checks, writes = [], []
     with scope(msp=tenant.msp):
-        existing = ASSET_IMPORT.load(client)
-        counts = []
-        for n in (10, 300):
+        for client, n in zip(tenant.clients, (10, 300), strict=True):
+            existing = ASSET_IMPORT.load(client)
             with CaptureQueriesContext(connection) as queries:
-                preview = csv_import_parse(ASSET_IMPORT, _assets(n), existing=existing)
+                preview = csv_import_parse(ASSET_IMPORT, _assets(n, prefix=f"N{n}"), existing=existing)
             assert len(preview.rows) == n
-            counts.append(len(queries))
-    assert counts == [0, 0]
+            checks.append(len(queries))
+            with CaptureQueriesContext(connection) as queries:
+                summary = csv_import_write(ASSET_IMPORT, target=client, actor=tenant.users[Role.TAM],
+                                           rows=preview.rows, existing=existing)
+            assert summary.created == n
+            writes.append(len(queries))
+    assert checks == [0, 0]
+    assert writes[0] == writes[1]  # the new rows are written in one batch, whatever their number
+    with scopes_disabled():
+        assert Asset.objects.filter(client=tenant.clients[1], serial__startswith="N300-").count() == 300
 
 
 def _other_writes(msp_id, client_id, other_client_id, results: list) -> None:

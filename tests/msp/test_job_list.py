@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from django.db import OperationalError
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -119,3 +121,21 @@ def test_a_lost_job_is_taken_over_requeued_or_failed(tenant, settings):
         messages = dict(Job.objects.filter(pk__in=[worn.pk, untasked.pk]).values_list("pk", "message"))
     assert messages == {worn.pk: "The worker stopped; tried 3 times.",
                         untasked.pk: "The worker stopped; tried 1 time."}
+
+
+def test_a_transient_error_puts_the_job_back_for_the_tasks_retry(tenant):
+    job = _job(tenant)
+
+    def body(started):
+        raise OperationalError("the database restarted")
+
+    with scope(msp=tenant.msp), pytest.raises(OperationalError):
+        job_run(job_id=job.pk, start="Starting…", body=body, unexpected=str)
+    with scopes_disabled():
+        job.refresh_from_db()
+    assert (job.status, job.attempts, job.message) == (
+        "queued", 1, "A temporary problem (OperationalError); trying again shortly…")
+    with scope(msp=tenant.msp):
+        finished = job_run(job_id=job.pk, start="Again…", body=lambda j: job_succeed(job=j, message="Done."),
+                           unexpected=str)
+    assert (finished.status, finished.attempts) == ("succeeded", 2)

@@ -33,7 +33,7 @@ from meetings.models import (
     Touch,
 )
 from msp.celery import app as celery_app
-from msp.models import Activity, Invitation, Job, Notification
+from msp.models import Activity, IdempotencyKey, Invitation, Job, Notification
 from msp.rls import RLS_EXEMPT_TABLES, db_tenant, task_db_tenant
 from msp.roles import Role
 from msp.tenancy import TenantMiddleware, TenantTask
@@ -58,6 +58,7 @@ def populate(tenant) -> None:
     """One row (and its history events) in every tenant table for `tenant`, link tables included."""
     msp, client, owner = tenant.msp, tenant.clients[0], tenant.users[Role.OWNER]
     with scopes_disabled():
+        IdempotencyKey.objects.create(msp=msp, user=owner, key="k", request_hash="0" * 64, status_code=201)
         category = f.CategoryFactory(msp=msp)
         framework = f.FrameworkFactory(msp=msp)
         standard = f.StandardFactory(category=category)
