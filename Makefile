@@ -5,7 +5,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt bench stop migrate seed clean backup restore
+.PHONY: install run test lint fmt bench load stop migrate seed clean backup restore
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -39,7 +39,11 @@ fmt: install
 	.venv/bin/ruff check --fix .
 
 bench: install
-	$(PY) bin/testenv.py $(PY) -m pytest tests/perf -m bench -s -q $(PYTEST_ARGS)
+	$(PY) bin/testenv.py $(PY) -m pytest tests/perf -m bench -s -q -p no:randomly $(PYTEST_ARGS)
+
+# Locust against gunicorn (app role) on loopback: 20 signed-in users for 60 s, zero failures (docs/performance.md).
+load: install
+	$(PY) bin/testenv.py $(PY) -m tests.perf.loadrun
 
 # pg_dump of the whole database as the owner role to var/backups/ (docs/operations.md#backups); restore
 # into a new, empty database: make restore FILE=var/backups/vcio-....dump [DATABASE=vcio_restored]

@@ -20,7 +20,7 @@ from msp.models import User
 
 from . import scoring
 from .choices import Response, ReviewStatus
-from .models import Answer, Evidence, Recommendation, Review
+from .models import Answer, Evidence, Recommendation, RecommendationFinding, Review
 
 OPEN_STATUSES = (ReviewStatus.SCHEDULED, ReviewStatus.IN_PROGRESS)
 
@@ -112,8 +112,10 @@ def review_findings(*, review: Review) -> QuerySet[Answer]:
 
 def review_recommendations(*, review: Review) -> QuerySet[Recommendation]:
     """Live recommendations of the review: those made from its findings or filed under it."""
-    return (Recommendation.objects.filter(Q(review=review) | Q(findings__review=review), archived_at__isnull=True)
-            .distinct().prefetch_related(Prefetch("findings", queryset=Answer.objects.select_related("standard")))
+    # The findings' recommendations as a subquery (not a join with DISTINCT), so only this review's rows are read.
+    from_findings = RecommendationFinding.objects.filter(answer__review=review).values("recommendation_id")
+    return (Recommendation.objects.filter(Q(review=review) | Q(pk__in=from_findings), archived_at__isnull=True)
+            .prefetch_related(Prefetch("findings", queryset=Answer.objects.select_related("standard")))
             .order_by("-created_at"))
 
 

@@ -185,10 +185,17 @@ def _lock(msp: Msp) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
+def _check_fields(meeting: Meeting) -> None:
+    """The meeting's field rules. Its relations are objects the run holds (the MSP, the client, the vCIO and
+    TAM on the staff) and its one uniqueness rule, a meeting per slot, is the constraint `_create` relies on,
+    so nothing is looked up (full_clean would query every foreign key and the key of each meeting)."""
+    meeting.clean_fields(exclude=[f.name for f in Meeting._meta.concrete_fields if f.is_relation])
+
+
 def _create(summary: ScheduleSummary, **fields) -> Meeting | None:
     """Create a planned meeting; None when its slot was filled meanwhile (the constraint is the guarantee)."""
     meeting = Meeting(planned_by_scheduler=True, **fields)
-    meeting.full_clean(validate_constraints=False)
+    _check_fields(meeting)
     try:
         with transaction.atomic():
             meeting.save()
@@ -205,7 +212,7 @@ def _move(summary: ScheduleSummary, meeting: Meeting, *, send: bool, **fields) -
         setattr(meeting, name, value)
     meeting.sequence += 1
     meeting.version += 1
-    meeting.full_clean(validate_constraints=False)
+    _check_fields(meeting)
     meeting.save()
     summary.replanned.append(summary.line(meeting))
     if send and meeting.invited_at is not None:
@@ -319,8 +326,8 @@ class _Run:
                                   organizer=vcio, slot_key=slot.key, slot_date=slot.target)
                 if meeting is None:
                     continue
-                for contact in invitees:
-                    MeetingAttendee.objects.create(msp=self.msp, meeting=meeting, contact=contact)
+                MeetingAttendee.objects.bulk_create(
+                    [MeetingAttendee(msp=self.msp, meeting=meeting, contact=contact) for contact in invitees])
                 if self.send_invitations:
                     invitations_queue(meeting)
 

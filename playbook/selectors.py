@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractMonth, TruncMonth
 
 from clients.models import Client
@@ -155,7 +155,9 @@ def playbook_year(*, msp: Msp, vcio: User, year: int, as_of: date) -> PlaybookYe
 def playbook_vcios(*, msp: Msp) -> QuerySet[User]:
     """The people with a playbook, by name: the MSP's active vCIOs, and owners who are a client's vCIO."""
     members = Membership.objects.filter(msp=msp, removed_at__isnull=True, user__is_active=True)
-    vcios = set(members.filter(role=Role.VCIO).values_list("user_id", flat=True))
-    owners = set(members.filter(role=Role.OWNER).values_list("user_id", flat=True))
-    running = set(Client.objects.filter(vcio_id__in=owners, archived_at__isnull=True).values_list("vcio_id", flat=True))
-    return User.objects.filter(pk__in=vcios | running).order_by("full_name", "email")
+    runs_a_client = Exists(Client.objects.filter(vcio_id=OuterRef("pk"), archived_at__isnull=True))
+    # One query: the subqueries keep the page's query count the same whatever the size of the MSP.
+    return User.objects.filter(
+        Q(pk__in=members.filter(role=Role.VCIO).values("user_id"))
+        | (Q(pk__in=members.filter(role=Role.OWNER).values("user_id")) & runs_a_client)
+    ).order_by("full_name", "email")

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
 from django.utils import timezone
 
 from alignment import services as alignment_services
@@ -133,8 +134,10 @@ def client_facing_titles_check(*, client: Client) -> None:
     title drafted from findings that the vCIO has not confirmed; the error names them (three at most)."""
     recommendations = Recommendation.objects.filter(client=client, archived_at__isnull=True, title_confirmed=False)
     initiatives = Initiative.objects.filter(client=client, archived_at__isnull=True, title_confirmed=False)
-    drafts = [f"recommendation “{t}”" for t in recommendations.order_by("title").values_list("title", flat=True)[:3]]
-    drafts += [f"initiative “{t}”" for t in initiatives.order_by("title").values_list("title", flat=True)[:3]]
+    # Up to three of each in one query (a union), recommendations first, each kind by title.
+    first = (recommendations.order_by("title").values_list(Value(0), Value("recommendation"), "title")[:3]
+             .union(initiatives.order_by("title").values_list(Value(1), Value("initiative"), "title")[:3], all=True))
+    drafts = [f"{kind} “{t}”" for _, kind, t in sorted(first, key=lambda row: (row[0], row[2]))]
     if drafts:
         total = recommendations.count() + initiatives.count()
         more = f" and {total - 3} more" if total > 3 else ""

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from alignment import scoring
 from alignment import selectors as alignment_selectors
@@ -18,6 +18,8 @@ from alignment.choices import ReviewStatus
 from alignment.models import Answer, Review
 from budgets import selectors as budget_selectors
 from clients.models import Client
+from meetings.models import Meeting, MeetingAttendee
+from meetings.scheduling import meetings_schedule
 from msp.tenancy import tenant_scope
 
 from .seed import Scale, seed_msp
@@ -99,3 +101,17 @@ def test_reviews_page_counts_and_pages_do_not_grow():
                 answers.count(), answers.exclude(response="").count())
     assert [r.answers_done for r in completed] == [6] * 10
     assert large_bytes < 150 * 1024
+
+
+def test_scheduling_a_year_costs_a_few_queries_a_meeting(seeded):
+    with scope(msp=seeded.msp), tenant_scope(seeded.msp):
+        with CaptureQueriesContext(connection) as ctx:
+            summary = meetings_schedule(msp=seeded.msp, send_invitations=False)
+        client_meetings = Meeting.objects.filter(planned_by_scheduler=True, client__isnull=False)
+        attendees = MeetingAttendee.objects.filter(meeting__in=client_meetings)
+        assert (client_meetings.count(), attendees.count()) == (TINY.clients * 4, TINY.clients * 4)
+        assert set(attendees.values_list("contact__is_decision_maker", flat=True)) == {True}
+    created = len(summary.created)
+    # Each meeting: a savepoint around its insert, and its attendees in one insert; each client: its lock,
+    # row, meetings ahead, the vCIO's calendar and its decision makers.
+    assert len(ctx.captured_queries) <= 4 * created + 7 * TINY.clients + 10, len(ctx.captured_queries)
