@@ -20,7 +20,7 @@ migrate: install
 	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py seed_demo
+	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py seed_demo --unless-present
 
 run: seed
 	@echo "Serving http://$(HOST):$(PORT)/ - demo logins in README.md (password Demo!2026pass)"
