@@ -128,6 +128,17 @@ if not DATABASE_AS_OWNER and not DATABASE_URL:
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "") or url_user(DATABASE_URL) or APP_ROLE
 DATABASES = {"default": dj_database_url.parse(DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL,
                                               conn_max_age=60, conn_health_checks=True)}
+# A read replica for the heavy read pages (msp/replica.py), logging in as the app role like DATABASE_URL.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASE_ROUTERS = ["msp.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction pooling (docs/scaling.md): a server connection serves another client after
+# each transaction, so no cursor may outlive one and no statement is prepared on it.
+if os.environ.get("DATABASE_POOL_MODE", "") == "transaction":
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache. Unset means eager tasks and a local cache.
