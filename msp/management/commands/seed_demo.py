@@ -18,6 +18,7 @@ from datetime import timedelta
 import pghistory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
@@ -85,8 +86,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--unless-present", action="store_true",
                             help="Do nothing when both demo MSPs and every demo login exist (`make run`).")
+        parser.add_argument("--migrate", action="store_true",
+                            help="Apply the migrations first, in the same process (`make run`).")
 
     def handle(self, *args, **options) -> None:
+        if options["migrate"]:
+            call_command("migrate", interactive=False, stdout=self.stdout, stderr=self.stderr)
         if options["unless_present"] and self._present():
             self.stdout.write("Demo data already there; not loaded again (`manage.py seed_demo` tops it up).")
             return
