@@ -23,10 +23,12 @@ migrate: install
 seed: install
 	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py seed_demo --migrate --unless-present
 
-# The system checks ran in `seed` a moment ago.
+# The system checks ran in `seed` a moment ago. One server process (no second one watching the code for
+# changes, which would load the project twice); `make run RELOAD=1` restarts the server when code changes.
+RELOAD ?=
 run: seed
 	@echo "Serving http://$(HOST):$(PORT)/ - demo logins in README.md (password Demo!2026pass)"
-	DEBUG=1 DATABASE_AS_OWNER= $(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
+	DEBUG=1 DATABASE_AS_OWNER= $(PY) manage.py runserver --skip-checks $(if $(RELOAD),,--noreload) $(HOST):$(PORT)
 
 test: install
 	$(PY) bin/testenv.py $(PY) -m pytest $(PYTEST_ARGS)
