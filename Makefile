@@ -19,12 +19,16 @@ install: $(UV)
 migrate: install
 	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py migrate --noinput
 
-seed: migrate
-	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py seed_demo
+# One process migrates and then loads the demo unless it is there already (docs/scaling.md, "First start").
+seed: install
+	DEBUG=1 DATABASE_AS_OWNER=1 $(PY) manage.py seed_demo --migrate --unless-present
 
+# The system checks ran in `seed` a moment ago. One server process (no second one watching the code for
+# changes, which would load the project twice); `make run RELOAD=1` restarts the server when code changes.
+RELOAD ?=
 run: seed
 	@echo "Serving http://$(HOST):$(PORT)/ - demo logins in README.md (password Demo!2026pass)"
-	DEBUG=1 DATABASE_AS_OWNER= $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 DATABASE_AS_OWNER= $(PY) manage.py runserver --skip-checks $(if $(RELOAD),,--noreload) $(HOST):$(PORT)
 
 test: install
 	$(PY) bin/testenv.py $(PY) -m pytest $(PYTEST_ARGS)

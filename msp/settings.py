@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from msp.dbroles import APP_ROLE, url_user
 from msp.security import DEV_SECRET_KEY, check_allowed_hosts, check_secret_key, proxy_ssl_header
+from msp.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -148,6 +149,17 @@ if not DATABASE_AS_OWNER and not DATABASE_URL:
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "") or url_user(DATABASE_URL) or APP_ROLE
 DATABASES = {"default": dj_database_url.parse(DATABASE_OWNER_URL if DATABASE_AS_OWNER else DATABASE_URL,
                                               conn_max_age=60, conn_health_checks=True)}
+# A read replica for the heavy read pages (msp/replica.py), logging in as the app role like DATABASE_URL.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASE_ROUTERS = ["msp.replica.ReplicaRouter"]
+# Behind PgBouncer in transaction pooling (docs/scaling.md): a server connection serves another client after
+# each transaction, so no cursor may outlive one and no statement is prepared on it.
+if os.environ.get("DATABASE_POOL_MODE", "") == "transaction":
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache. Unset means eager tasks and a local cache.
@@ -293,8 +305,10 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+# Files: an S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set (private bucket, downloads only
+# through the app's views), else the local disk under MEDIA_ROOT (msp/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("VCIO_MANIFEST_STATIC", not DEBUG)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from msp.charts import guide_bar_chart
 from msp.permissions import require_perm
+from msp.replica import replica_reads
 from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError
 
@@ -86,7 +87,9 @@ def scorecard(request):
         period = _period(request)
     except PeriodError as error:
         return _bad_period(request, error)
-    card = scorecard_build(msp=request.msp, period=period, only_vcio=request.user if _own_only(request) else None)
+    with replica_reads(request.msp.pk):
+        card = scorecard_build(msp=request.msp, period=period,
+                               only_vcio=request.user if _own_only(request) else None)
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     return render(request, "playbook/scorecard.html", {
         "card": card, "period": period, "query": query, "charts": _charts(card),
@@ -139,7 +142,9 @@ def scorecard_csv(request):
         period = _period(request)
     except PeriodError as error:
         return _bad_period(request, error)
-    card = scorecard_build(msp=request.msp, period=period, only_vcio=request.user if _own_only(request) else None)
+    with replica_reads(request.msp.pk):
+        card = scorecard_build(msp=request.msp, period=period,
+                               only_vcio=request.user if _own_only(request) else None)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scorecard-{period.start}-{period.end}.csv"'
     writer = csv.writer(response)

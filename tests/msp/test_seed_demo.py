@@ -426,6 +426,36 @@ class TestOneRun:
         assert snapshot() == before
 
 
+    def test_seeded_records_pass_the_validation_of_the_services(self, seeded):
+        """Written in bulk, checked in bulk: a sample of every kind of record passes full_clean() one by one."""
+        with scopes_disabled():
+            for model in (User, Msp, Membership, Client, Contact, BusinessObjective, Asset, ClientAccess, Review,
+                          Answer, Standard, Initiative, BudgetLine, LifecycleDecision, BudgetVersion, Document,
+                          Meeting, ActionItem, Touch, Objective, Escalation):
+                sample = list(model.objects.order_by("pk")[:6])
+                assert sample, model.__name__
+                for obj in sample:
+                    obj.full_clean()
+            answered = Answer.objects.filter(response__isnull=False).exclude(response="")
+            assert answered.count() > 2000
+            assert not answered.filter(Q(answered_by__isnull=True) | Q(version__lt=2)).exists()
+
+    def test_progress_is_shown_and_every_login_shares_one_hash(self, seeded):
+        steps = [line.split("] ", 1)[1] for line in seeded.splitlines() if line.startswith("[")]
+        assert steps == ["demo logins", "Demo MSP", "Demo MSP: standards library",
+                         "Demo MSP: clients, contacts and assets", "Demo MSP: two years of alignment reviews",
+                         "Demo MSP: roadmaps, budgets and the roadmap PDF", "Demo MSP: meetings, playbook and surveys",
+                         "Other MSP", "Other MSP: standards library", "done"]
+        assert User.objects.values("password").distinct().count() == 1
+
+    def test_make_run_does_not_seed_a_present_demo_again(self, seeded):
+        before = snapshot()
+        out = StringIO()
+        call_command("seed_demo", "--unless-present", stdout=out)
+        assert out.getvalue() == ("Demo data already there; not loaded again (`manage.py seed_demo` tops it up)."
+                                  "\n")
+        assert snapshot() == before
+
     def test_rerun_restores_only_what_is_missing(self, seeded):
         with scope(msp=msp("demo")):
             # A Lakeshore asset no roadmap refers to (the one its lifecycle replacement names is kept).

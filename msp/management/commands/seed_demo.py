@@ -11,11 +11,14 @@ The demo password is public (README.md); the data is meant for `make run` and lo
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pghistory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
@@ -80,30 +83,50 @@ LABELS = ("users", "email addresses", "MSPs", "memberships", "clients", "contact
 class Command(BaseCommand):
     help = "Load the demo data (two MSPs, their staff and clients). Running it again changes nothing."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--unless-present", action="store_true",
+                            help="Do nothing when both demo MSPs and every demo login exist (`make run`).")
+        parser.add_argument("--migrate", action="store_true",
+                            help="Apply the migrations first, in the same process (`make run`).")
+
     def handle(self, *args, **options) -> None:
+        if options["migrate"]:
+            call_command("migrate", interactive=False, stdout=self.stdout, stderr=self.stderr)
+        if options["unless_present"] and self._present():
+            self.stdout.write("Demo data already there; not loaded again (`manage.py seed_demo` tops it up).")
+            return
+        self._started = time.monotonic()
+        self._password = None
         tally = demo.Tally()
         # The demo's history would otherwise email the vCIOs about reviews "completed" long ago; the
         # override also covers the emails queued until the transaction commits.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
                 transaction.atomic():
+            self._progress("demo logins")
             users = {u.email: self._user(tally, u) for u in USERS}
             for m in MSPS:
                 owner = next(users[u.email] for u in USERS if u.msp == m.slug and u.role == Role.OWNER)
+                self._progress(m.name)
                 msp, msp_created = self._msp(tally, m, owner)
                 with scope(msp=msp), pghistory.context(user=str(owner.pk), msp=str(msp.pk)):
                     for u in USERS:
                         if u.msp == m.slug and not (msp_created and users[u.email] == owner):
                             self._membership(tally, msp=msp, user=users[u.email], role=u.role, actor=owner)
                     today = demo.demo_today(msp)
+                    self._progress(f"{m.name}: standards library")
                     self._library(tally, msp=msp, actor=owner)
                     if m.slug == DEMO:
+                        self._progress(f"{m.name}: clients, contacts and assets")
                         vcios = {demo.VCIO_1: users["vcio@demo.test"], demo.VCIO_2: users["vcio2@demo.test"]}
                         clients = demo.demo_msp_seed(tally, msp=msp, actor=owner, today=today, vcios=vcios,
                                                      tam=users["tam@demo.test"])
                         demo.demo_portal_access_ensure(tally, msp=msp, user=users[demo.PORTAL_EMAIL], actor=owner)
+                        self._progress(f"{m.name}: two years of alignment reviews")
                         alignment_demo.demo_reviews_seed(tally, clients=clients, tam=users["tam@demo.test"],
                                                          vcios=vcios, today=today)
+                        self._progress(f"{m.name}: roadmaps, budgets and the roadmap PDF")
                         roadmaps_demo.demo_roadmaps_seed(tally, clients=clients, vcios=vcios, today=today)
+                        self._progress(f"{m.name}: meetings, playbook and surveys")
                         meetings_demo.demo_meetings_seed(tally, msp=msp)
                         playbook_demo.demo_playbook_seed(tally, msp=msp, vcios=list(vcios.values()), today=today,
                                                          actor=owner)
@@ -115,7 +138,7 @@ class Command(BaseCommand):
     def _user(self, tally: demo.Tally, spec: DemoUser) -> User:
         user = tally.ensure(
             "users", User.objects.filter(email__iexact=spec.email).first(),
-            lambda: User.objects.create_user(spec.email, DEMO_PASSWORD, full_name=spec.full_name),
+            lambda: self._create_user(spec),
         )
         # Verified and primary, so signing in never stops at an email-confirmation prompt.
         tally.ensure(
@@ -123,6 +146,25 @@ class Command(BaseCommand):
             lambda: EmailAddress.objects.create(user=user, email=spec.email, verified=True, primary=True),
         )
         return user
+
+    def _create_user(self, spec: DemoUser) -> User:
+        """Every demo login has the same public password, so it is hashed once per run (with the project's
+        own hasher, so signing in checks it as usual) and the hash is given to each of them."""
+        if self._password is None:
+            self._password = make_password(DEMO_PASSWORD)
+        user = User.objects.create_user(spec.email, None, full_name=spec.full_name)
+        user.password = self._password
+        user.save(update_fields=["password"])
+        return user
+
+    def _present(self) -> bool:
+        emails = {u.email for u in USERS}
+        return (Msp.objects.filter(slug__in=[m.slug for m in MSPS]).count() == len(MSPS)
+                and User.objects.filter(email__in=emails).count() == len(emails))
+
+    def _progress(self, step: str) -> None:
+        self.stdout.write(f"[{time.monotonic() - self._started:5.1f} s] {step}")
+        self.stdout.flush()
 
     def _msp(self, tally: demo.Tally, spec: DemoMsp, owner: User) -> tuple[Msp, bool]:
         found = Msp.objects.filter(slug=spec.slug).first()
@@ -170,6 +212,7 @@ class Command(BaseCommand):
                 last_reviewed_on=today - timedelta(days=20 + (i * 37) % 320))
 
     def _report(self, tally: demo.Tally) -> None:
+        self._progress("done")
         width = max(len(label) for label in LABELS)
         for label in LABELS:
             self.stdout.write(f"  {label:<{width}}  {tally.created[label]:>4} created  "
