@@ -24,6 +24,7 @@ from msp.roles import Perm, can
 from msp.tenancy import StaleVersionError, get_in_scope
 
 from . import imports, selectors, services
+from .choices import AssetStatus
 from .forms import (
     AssetForm,
     AssetImportForm,
@@ -105,6 +106,18 @@ def _months_until(today: date, day: date | None) -> str | None:
     return "soon" if day <= horizon else None
 
 
+def _attention(asset: Asset, *, warranty: str | None, support: str | None) -> str | None:
+    """Whether an asset needs the vCIO's attention: "past" (red) when the vendor's support has ended,
+    "soon" (amber) when support or the warranty ends within 12 months, else None. A warranty that has
+    already run out on a supported asset is shown in its cell only, and spare or retired kit never needs
+    attention."""
+    if asset.status != AssetStatus.IN_SERVICE:
+        return None
+    if support == "past":
+        return "past"
+    return "soon" if "soon" in (warranty, support) else None
+
+
 @require_perm(Perm.VIEW_CLIENTS)
 @require_GET
 def client_detail(request, client_id):
@@ -115,7 +128,7 @@ def client_detail(request, client_id):
         warranty = _months_until(today, asset.warranty_end)
         support = _months_until(today, asset.end_of_support)
         assets.append({"asset": asset, "warranty": warranty, "support": support,
-                       "flag": "past" if "past" in (warranty, support) else (warranty or support)})
+                       "flag": _attention(asset, warranty=warranty, support=support)})
     contacts = list(Contact.objects.filter(client=client, archived_at__isnull=True))
     accesses = list(ClientAccess.objects.filter(client=client).select_related("contact", "user"))
     live_access_contacts = {a.contact_id for a in accesses if a.revoked_at is None}

@@ -16,15 +16,28 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+# Text is measured the way a renderer would lay it out in DejaVu Sans / Arial: about 0.6 em per character,
+# 0.8 em above the baseline and 0.25 em below. Value labels keep LABEL_GAP px clear of axis tick labels.
+CHAR_EM, ASCENT_EM, DESCENT_EM, LABEL_GAP = 0.6, 0.8, 0.25, 4
+
+
+def text_width(text: str, size: float) -> float:
+    return len(str(text)) * size * CHAR_EM
+
+
 def line_chart(points: Sequence[tuple[str, Decimal | float | None]], *, title: str, y_max: float = 100,
                width: int = 640, height: int = 240, unit: str = "") -> SafeString:
     """A line of values over labelled points (e.g. scores by review date). None leaves a gap."""
     left, right, top, bottom = 44, 40, 28, 40  # room for a centred date label at either end
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(points)
+    # The points stand in from the y axis by half the widest value label and a gap, so no value label
+    # reaches the axis's tick labels (which end 6 px left of the axis).
+    widest = max((text_width(escape(v), 10) for _, v in points if v is not None), default=0)
+    inset = min(plot_w / 4, widest / 2 + LABEL_GAP)
 
     def x(i: int) -> float:
-        return left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
+        return left + (plot_w / 2 if n == 1 else inset + (plot_w - 2 * inset) * i / (n - 1))
 
     def y(v: float) -> float:
         return top + plot_h * (1 - float(v) / y_max)
@@ -41,7 +54,7 @@ def line_chart(points: Sequence[tuple[str, Decimal | float | None]], *, title: s
         yy = y(value)
         parts.append(f'<line x1="{left}" y1="{_num(yy)}" x2="{width - right}" y2="{_num(yy)}" '
                      'stroke="#dee2e6" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{_num(yy + 4)}" font-size="10" text-anchor="end" '
+        parts.append(f'<text class="tick" x="{left - 6}" y="{_num(yy + 4)}" font-size="10" text-anchor="end" '
                      f'fill="#6c757d">{_num(value)}{escape(unit)}</text>')
     segment: list[str] = []
     segments: list[list[str]] = []
@@ -57,12 +70,15 @@ def line_chart(points: Sequence[tuple[str, Decimal | float | None]], *, title: s
     for seg in segments:
         parts.append(f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2.5" points="{" ".join(seg)}"/>')
     for i, (label, value) in enumerate(points):
-        parts.append(f'<text x="{_num(x(i))}" y="{height - bottom + 16}" font-size="10" text-anchor="middle" '
-                     f'fill="#495057">{escape(label)}</text>')
+        parts.append(f'<text class="tick" x="{_num(x(i))}" y="{height - bottom + 16}" font-size="10" '
+                     f'text-anchor="middle" fill="#495057">{escape(label)}</text>')
         if value is not None:
             parts.append(f'<circle cx="{_num(x(i))}" cy="{_num(y(float(value)))}" r="4" fill="{PALETTE[0]}">'
                          f"<title>{escape(label)}: {escape(value)}{escape(unit)}</title></circle>")
-            parts.append(f'<text x="{_num(x(i))}" y="{_num(y(float(value)) - 8)}" font-size="10" '
+            # Above the point; below it when above would run into the title over the plot.
+            above = y(float(value)) - 8
+            label_y = above if above - 10 * ASCENT_EM >= top - 6 else y(float(value)) + 16
+            parts.append(f'<text class="value" x="{_num(x(i))}" y="{_num(label_y)}" font-size="10" '
                          f'text-anchor="middle" fill="#212529">{escape(value)}</text>')
     if not points:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" font-size="12" text-anchor="middle" '
@@ -122,7 +138,7 @@ def stacked_bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Seq
         yy = y(value)
         parts.append(f'<line x1="{left}" y1="{_num(yy)}" x2="{width - right}" y2="{_num(yy)}" '
                      f'stroke="{"#adb5bd" if step == 0 else "#dee2e6"}" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 6}" y="{_num(yy + 4)}" font-size="10" text-anchor="end" '
+        parts.append(f'<text class="tick" x="{left - 6}" y="{_num(yy + 4)}" font-size="10" text-anchor="end" '
                      f'fill="#6c757d">{escape(fmt(Decimal(str(value))))}</text>')
     band = plot_w / n if n else plot_w
     bar_w = band * 0.6
@@ -187,8 +203,8 @@ def guide_bar_chart(rows: Sequence[tuple[str, Decimal | float | None, Decimal | 
         value = x_max * step / 4
         xx = _num(x(value))
         parts.append(f'<line x1="{xx}" y1="{top - 4}" x2="{xx}" y2="{height - 20}" stroke="#dee2e6"/>')
-        parts.append(f'<text x="{xx}" y="{height - 6}" font-size="10" text-anchor="middle" fill="#6c757d">'
-                     f"{_num(value)}{escape(unit)}</text>")
+        parts.append(f'<text class="tick" x="{xx}" y="{height - 6}" font-size="10" text-anchor="middle" '
+                     f'fill="#6c757d">{_num(value)}{escape(unit)}</text>')
     for i, (label, value, guide, rating) in enumerate(rows):
         y = top + row_h * i
         parts.append(f'<text x="{left - 8}" y="{y + 15}" font-size="11" text-anchor="end" fill="#212529">'
@@ -198,8 +214,12 @@ def guide_bar_chart(rows: Sequence[tuple[str, Decimal | float | None, Decimal | 
             parts.append(f'<rect class="bar" data-rating="{escape(rating)}" x="{left}" y="{y + 4}" '
                          f'width="{_num(x(value) - left)}" height="{row_h - 8}" fill="{colour}">'
                          f"<title>{escape(label)}: {escape(value)}{escape(unit)}</title></rect>")
-            parts.append(f'<text x="{_num(x(value) + 4)}" y="{y + 15}" font-size="10" fill="#212529">'
-                         f"{escape(value)}{escape(unit)}</text>")
+            text = f"{escape(value)}{escape(unit)}"
+            label_x = x(value) + LABEL_GAP
+            if guide is not None and label_x - LABEL_GAP <= x(guide) <= label_x + text_width(text, 10) + LABEL_GAP:
+                label_x = x(guide) + LABEL_GAP + 1  # past the guide's tick, never across it
+            parts.append(f'<text class="value" x="{_num(label_x)}" y="{y + 15}" font-size="10" fill="#212529">'
+                         f"{text}</text>")
         else:
             parts.append(f'<text x="{left + 4}" y="{y + 15}" font-size="10" fill="#6c757d">no data</text>')
         if guide is not None:

@@ -1,4 +1,5 @@
-/* The on-site review page: keyboard shortcuts on a laptop, and conflict cards shown in place.
+/* The on-site review page: keyboard shortcuts on a laptop, conflict cards shown in place, the current
+ * category kept in view in its bar, and a photo uploaded as soon as it is chosen (one tap on a tablet).
  *   A / M / N  answer the focused card (aligned / misaligned / not applicable), then move to the next card
  *   J / K      focus the next / previous card
  * Keys typed into a field (the note, the file input) are left alone. The page works without this file.
@@ -7,6 +8,29 @@
   "use strict";
 
   var advanceFrom = null;
+
+  // The category bar scrolls sideways; bring the current category to its middle (the bar only, never the page).
+  function showCurrentCategory() {
+    var bar = document.querySelector("#category-nav .category-pills");
+    var current = bar && bar.querySelector(".nav-link.active");
+    if (!current) return;
+    var item = current.closest("li") || current;
+    bar.scrollLeft = Math.max(0, item.offsetLeft - bar.offsetLeft - (bar.clientWidth - item.offsetWidth) / 2);
+  }
+
+  // Choosing (or taking) a photo sends it: the form's own submit, which htmx turns into the upload.
+  function uploadOnChoose() {
+    document.querySelectorAll(".evidence-form").forEach(function (form) {
+      form.classList.add("js-upload-on-choose");
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches('.evidence-form input[type="file"]') || !input.files.length) return;
+    var form = input.form;
+    if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event("submit", { cancelable: true }));
+  });
 
   function cards() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-answer-card]"));
@@ -68,6 +92,8 @@
 
   // The swapped card is a new element: give the focus back (or to the next card after a keyboard answer).
   document.addEventListener("htmx:afterSettle", function (event) {
+    uploadOnChoose();
+    showCurrentCategory();
     var target = event.detail.elt;
     var id = target && target.id;
     if (!id || id.indexOf("answer-") !== 0) return;
@@ -83,4 +109,7 @@
       focusCard(card);
     }
   });
+
+  uploadOnChoose();
+  showCurrentCategory();
 })();

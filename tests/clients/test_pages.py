@@ -166,6 +166,8 @@ def test_detail_shows_key_facts_and_sections(tenant, login):
         f.AssetFactory(client=client, name="Old firewall", warranty_end=today - timedelta(days=3))
         f.AssetFactory(client=client, name="Soon server", end_of_support=today + timedelta(days=200))
         f.AssetFactory(client=client, name="Fine laptop", warranty_end=today + timedelta(days=800))
+        f.AssetFactory(client=client, name="Unsupported switch", end_of_support=today - timedelta(days=1))
+        f.AssetFactory(client=client, name="Retired NAS", status="retired", end_of_support=today - timedelta(days=9))
     response = login(tenant.users[Role.TAM]).get(f"/clients/{client.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -174,9 +176,12 @@ def test_detail_shows_key_facts_and_sections(tenant, login):
                  "Alpha Boss", tenant.objective.title, "2 need attention"):
         assert text in body, text
     flags = {row["asset"].name: row["flag"] for row in response.context["assets"]}
-    assert flags["Old firewall"] == "past"
-    assert flags["Soon server"] == "soon"
-    assert flags["Fine laptop"] is None
+    # Only what needs the vCIO: support ended (red) or ending within 12 months (amber). A warranty that ran
+    # out on a supported asset, and retired kit, are not flagged.
+    assert flags == {"Old firewall": None, "Soon server": "soon", "Fine laptop": None, "Unsupported switch": "past",
+                     "Retired NAS": None, tenant.asset.name: None}
+    assert body.count('data-band="red"') == 1
+    assert body.count('data-band="amber"') == 1
     # A TAM may keep assets but not edit the client or manage the portal.
     assert f"/clients/{client.pk}/edit/" not in body
     assert f"/clients/{client.pk}/assets/import/" in body

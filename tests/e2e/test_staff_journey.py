@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def open_menu(page, viewport) -> None:
-    """Below 992 px the main menu folds behind the toggler; from 992 px up it stays open."""
+    """Below 1200 px the main menu folds behind the toggler; from 1200 px up it stays open."""
     nav = page.get_by_role("navigation", name="Main")
-    if viewport["width"] < 992:
+    if viewport["width"] < 1200:
         assert not nav.get_by_role("link", name="Clients").is_visible()
         nav.locator(".navbar-toggler").click()
     expect(nav.get_by_role("link", name="Clients")).to_be_visible()

@@ -12,13 +12,14 @@ def test_line_chart_places_points_and_escapes_labels():
     root = ElementTree.fromstring(svg)
     assert root.attrib["aria-label"] == "Score & trend"
     circles = root.findall(f"{SVG}circle")
-    # plot: left 44, right 40 -> x from 44 to 260; top 28, bottom 40 -> y from 28 (100) to 100 (0)
-    assert [(c.attrib["cx"], c.attrib["cy"]) for c in circles] == [("44", "64"), ("260", "28")]
+    # plot: left 44, right 40 -> 216 wide, the points 19 px in from either side (half of "100.0", 30 px
+    # wide, and a 4 px gap): x from 63 to 241; top 28, bottom 40 -> y from 28 (100) to 100 (0)
+    assert [(c.attrib["cx"], c.attrib["cy"]) for c in circles] == [("63", "64"), ("241", "28")]
     labels = [t.text for t in root.findall(f"{SVG}text")]
     assert "<b>" in labels  # parsed back from &lt;b&gt;, so it was escaped in the markup
     assert "&lt;b&gt;" in svg
     # A missing value breaks the line: two one-point segments.
-    assert [p.attrib["points"] for p in root.findall(f"{SVG}polyline")] == ["44,64", "260,28"]
+    assert [p.attrib["points"] for p in root.findall(f"{SVG}polyline")] == ["63,64", "241,28"]
 
 
 def test_line_chart_without_points_says_so():
@@ -72,3 +73,66 @@ def test_stacked_bar_chart_without_values_says_so():
     svg = stacked_bar_chart(["Q1", "Q2"], [("One-time", [0, 0])], title="Empty")
     assert "No data yet" in svg
     assert "No data yet" in stacked_bar_chart([], [], title="Nothing")
+
+
+# --- value labels never touch axis tick labels ------------------------------------------------------------
+
+def _boxes(svg: str, kind: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(text, (x0, y0, x1, y1)) of every <text class=kind>, measured as charts.text_width does."""
+    from msp.charts import ASCENT_EM, DESCENT_EM, text_width
+
+    out = []
+    for t in ElementTree.fromstring(svg).iter(f"{SVG}text"):
+        if t.attrib.get("class") != kind:
+            continue
+        size, x, y = float(t.attrib["font-size"]), float(t.attrib["x"]), float(t.attrib["y"])
+        w = text_width(t.text, size)
+        x0 = {"end": x - w, "middle": x - w / 2}.get(t.attrib.get("text-anchor", "start"), x)
+        out.append((t.text, (x0, y - size * ASCENT_EM, x0 + w, y + size * DESCENT_EM)))
+    return out
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _collisions(svg: str) -> list[tuple[str, str]]:
+    ticks, values = _boxes(svg, "tick"), _boxes(svg, "value")
+    assert ticks
+    assert values
+    return [(v, t) for v, vb in values for t, tb in ticks if _overlaps(vb, tb)]
+
+
+def test_line_chart_value_labels_keep_clear_of_the_axis_ticks():
+    from msp.charts import line_chart
+
+    for values in ([Decimal("0"), Decimal("0.5"), Decimal("100")], [Decimal("100"), Decimal("75"), Decimal("0")],
+                   [Decimal("50.0")], [Decimal("99.95"), Decimal("0.1"), Decimal("25"), Decimal("100.0")],
+                   # just under a tick: the label above the point would sit on the tick's own line
+                   [Decimal("70"), Decimal("48"), Decimal("97")]):
+        svg = line_chart([(f"2026 Q{i + 1}", v) for i, v in enumerate(values)], title="Score", width=320,
+                         height=200)
+        assert _collisions(svg) == [], values
+        # A value at the top of the axis is written below its point, clear of the title.
+        for text, box in _boxes(svg, "value"):
+            assert box[1] >= 22, (text, box)
+
+
+def test_guide_chart_value_labels_keep_clear_of_ticks_and_their_guide():
+    from msp.charts import guide_bar_chart, text_width
+
+    rows = [("Zero", Decimal("0"), Decimal("2"), "red"), ("Tiny", Decimal("0.4"), Decimal("1"), "red"),
+            ("Half", Decimal("50"), Decimal("60"), "amber"), ("Full", Decimal("100"), Decimal("90"), "green"),
+            ("None", None, Decimal("50"), "none")]
+    svg = guide_bar_chart(rows, title="Scorecard")
+    assert _collisions(svg) == []
+    root = ElementTree.fromstring(svg)
+    guides = [float(g.attrib["x1"]) for g in root.iter(f"{SVG}line") if g.attrib.get("class") == "guide"]
+    labels = _boxes(svg, "value")
+    assert [t for t, _ in labels] == ["0 %", "0.4 %", "50 %", "100 %"]
+    for (text, box), gx in zip(labels, guides, strict=False):
+        assert not box[0] - 1 <= gx <= box[2] + 1, (text, box, gx)  # the guide line never crosses its label
+        assert box[2] <= 720, text
+    # "Zero" sits past its guide at 2 %: x(2) = 250 + 410 * 0.02 = 258.2, label at 258.2 + 5.
+    assert labels[0][1][0] == 263.2
+    assert text_width("100 %", 10) == 30
