@@ -208,14 +208,15 @@ def brand_css(brand: Brand) -> str:
 
 
 def _cached(request, body: bytes, content_type: str, tag: str) -> HttpResponse:
-    """A private, revalidated response: links carry ?v=<tag>, so a changed brand is fetched anew."""
+    """A revalidated response: links carry ?v=<tag>, so a changed brand is fetched anew. Like every answer to a
+    signed-in user it is `private, no-store` (msp.security); the ETag still spares the body on a repeat."""
     etag = f'"{tag}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
-    response["Cache-Control"] = "private, max-age=86400"
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -53,7 +53,7 @@ def test_owner_uploads_a_logo_and_accent(tenant, login):
     # Staff read it through the authorised route; a stranger does not.
     logo = c.get("/workspace/logo.png")
     assert (logo.status_code, logo["Content-Type"], logo.content) == (200, "image/png", bytes(msp.logo_png))
-    assert logo["Cache-Control"] == "private, max-age=86400"
+    assert logo["Cache-Control"] == "private, no-store"
     assert c.get("/workspace/logo.png", HTTP_IF_NONE_MATCH=logo["ETag"]).status_code == 304
     assert login(tenant.users[Role.CLIENT]).get("/workspace/logo.png").status_code == 404
 

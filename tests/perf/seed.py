@@ -122,7 +122,8 @@ def seed_msp(*, name: str, slug: str, scale: Scale, now: datetime | None = None,
     today = now.date()
     password = make_password(PASSWORD)  # hashed once, shared by every bench account
     with scopes_disabled(), pgtrigger.ignore():
-        msp = Msp.objects.create(name=name, slug=slug)
+        # Two-factor sign-in off: the bench signs its people in with a password only.
+        msp = Msp.objects.create(name=name, slug=slug, mfa_required=False)
         users: list[User] = []
 
         def user(email: str, full_name: str) -> User:
