@@ -69,7 +69,7 @@ def worker_process(*, step_delay: float = 0, media_root=None) -> Iterator[subpro
         [sys.executable, "-m", "celery", "-A", "msp", "worker", "--pool=solo", "--loglevel=INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    proc.log_path = log.name  # read it when a test fails
+    proc.log_path = log.name  # read it (inside the block) when a test fails
     try:
         yield proc
     finally:
@@ -77,3 +77,4 @@ def worker_process(*, step_delay: float = 0, media_root=None) -> Iterator[subpro
             proc.kill()
         proc.wait(timeout=10)
         log.close()
+        os.unlink(log.name)
