@@ -43,7 +43,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def run_django(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", *PRODUCTION_ENV}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE belongs to the test run, not to production.
+    left_out = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION_ENV}
+    base = {k: v for k, v in os.environ.items() if k not in left_out}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env={**base, **env},  # noqa: S603
                           capture_output=True, text=True, timeout=120, check=False)
 
