@@ -19,6 +19,9 @@ from msp.roles import Role
 from playbook.scorecard import scorecard_build
 from tests.conftest import build_tenant
 
+# The replica is added to DATABASES for the test's length; Django warns about any change of that setting.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+
 
 def _figures(card) -> list:
     return [(c.label, {k: f.value for k, f in c.figures.items()}) for c in card.columns]
