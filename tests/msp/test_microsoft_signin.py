@@ -7,6 +7,7 @@ import html
 import json
 import time
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.core import context
@@ -163,4 +164,5 @@ def test_once_configured_sign_in_goes_to_microsoft_for_work_accounts(configured)
     assert response.status_code == 302
     assert response["Location"].startswith("https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?")
     assert "client_id=app-id" in response["Location"]
-    assert "scope=User.Read+email+profile+openid" in response["Location"]  # openid: the ID token with `tid`
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert set(query["scope"][0].split()) == {"openid", "profile", "email", "User.Read"}  # openid: the ID token
