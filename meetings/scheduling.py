@@ -207,6 +207,21 @@ def _create(summary: ScheduleSummary, **fields) -> Meeting | None:
     return meeting
 
 
+def _create_all(summary: ScheduleSummary, rows: list[dict]) -> list[Meeting]:
+    """Create a client's new planned meetings in one insert; should a slot have been filled meanwhile (the
+    insert is refused as a whole), create them one by one, leaving out the taken ones."""
+    meetings = [Meeting(planned_by_scheduler=True, **fields) for fields in rows]
+    for meeting in meetings:
+        _check_fields(meeting)
+    try:
+        with transaction.atomic():
+            Meeting.objects.bulk_create(meetings)
+    except IntegrityError:
+        return [m for m in (_create(summary, **fields) for fields in rows) if m is not None]
+    summary.created.extend(summary.line(m) for m in meetings)
+    return meetings
+
+
 def _move(summary: ScheduleSummary, meeting: Meeting, *, send: bool, **fields) -> None:
     for name, value in fields.items():
         setattr(meeting, name, value)
@@ -319,16 +334,15 @@ class _Run:
         if missing[len(movable):]:
             invitees = list(Contact.objects.filter(client=client, is_decision_maker=True, archived_at__isnull=True)
                             .exclude(email=""))
-            for slot in missing[len(movable):]:
-                meeting = _create(self.summary, msp=self.msp, client=client, kind=slot.kind,
-                                  title=slot_title(slot, client=client), starts_at=self.place(cal, slot.target),
-                                  duration_minutes=DEFAULT_DURATION[slot.kind], time_zone=self.msp.time_zone,
-                                  organizer=vcio, slot_key=slot.key, slot_date=slot.target)
-                if meeting is None:
-                    continue
-                MeetingAttendee.objects.bulk_create(
-                    [MeetingAttendee(msp=self.msp, meeting=meeting, contact=contact) for contact in invitees])
-                if self.send_invitations:
+            created = _create_all(self.summary, [
+                {"msp": self.msp, "client": client, "kind": slot.kind, "title": slot_title(slot, client=client),
+                 "starts_at": self.place(cal, slot.target), "duration_minutes": DEFAULT_DURATION[slot.kind],
+                 "time_zone": self.msp.time_zone, "organizer": vcio, "slot_key": slot.key, "slot_date": slot.target}
+                for slot in missing[len(movable):]])
+            MeetingAttendee.objects.bulk_create([MeetingAttendee(msp=self.msp, meeting=meeting, contact=contact)
+                                                 for meeting in created for contact in invitees])
+            if self.send_invitations:
+                for meeting in created:
                     invitations_queue(meeting)
 
     def untouched(self, meeting: Meeting) -> bool:

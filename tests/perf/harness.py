@@ -51,6 +51,19 @@ def measure_pair(page: str, cases: dict[str, Callable[[], object]], *, runs: int
                 p95_ms=round(p95(times[size]), 1), queries=queries[size], bytes=sizes[size]) for size in cases]
 
 
+def measure_service(page: str, cases: dict[str, Callable[[], tuple[float, int]]], *, runs: int) -> list[Row]:
+    """Calls that time and count themselves (the part inside a setup they need), the sizes interleaved."""
+    times, queries = {size: [] for size in cases}, {}
+    for fn in cases.values():
+        fn()
+    for _ in range(runs):
+        for size, fn in cases.items():
+            ms, queries[size] = fn()
+            times[size].append(ms)
+    return [Row(page=page, size=size, median_ms=round(statistics.median(times[size]), 1),
+                p95_ms=round(p95(times[size]), 1), queries=queries[size], bytes=0) for size in cases]
+
+
 def measure_once(page: str, size: str, fn: Callable[[], object]) -> Row:
     """An operation that changes what it measures (scheduling a year of meetings): one timed run."""
     with CaptureQueriesContext(connection) as ctx:
@@ -60,7 +73,7 @@ def measure_once(page: str, size: str, fn: Callable[[], object]) -> Row:
     return Row(page=page, size=size, median_ms=ms, p95_ms=ms, queries=len(ctx.captured_queries), bytes=_size(result))
 
 
-def time_sql(sql: str, params: list, *, runs: int) -> float:
+def time_sql(sql: str, params: list | None, *, runs: int) -> float:
     """Median time of a raw SQL statement, fetched in full."""
     times = []
     with connection.cursor() as cursor:

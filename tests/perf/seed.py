@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import pgtrigger
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -121,7 +121,7 @@ def seed_msp(*, name: str, slug: str, scale: Scale, now: datetime | None = None,
     now = now or timezone.now()
     today = now.date()
     password = make_password(PASSWORD)  # hashed once, shared by every bench account
-    with scopes_disabled(), pgtrigger.ignore():
+    with transaction.atomic(), scopes_disabled(), pgtrigger.ignore():
         # Two-factor sign-in off: the bench signs its people in with a password only.
         msp = Msp.objects.create(name=name, slug=slug, mfa_required=False)
         users: list[User] = []
