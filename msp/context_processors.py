@@ -1,6 +1,7 @@
 """Template context: the active workspace, the user's other workspaces and what their role may do."""
 
 from django.conf import settings
+from django_scopes import get_scope
 
 from .brand import brand_of
 from .models import Notification
@@ -14,7 +15,9 @@ def workspace(request):
         return {}
     role = getattr(request, "role", None)
     unread = 0
-    if is_staff_role(role):
+    # Templates rendered after the request's tenant transaction (allauth renders its messages in on_commit
+    # hooks) run outside the tenant's scope: they show no count rather than fail.
+    if is_staff_role(role) and "msp" in get_scope():
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     msp = getattr(request, "msp", None)
     return {

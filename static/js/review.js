@@ -29,6 +29,9 @@
     var input = event.target;
     if (!input.matches || !input.matches('.evidence-form input[type="file"]') || !input.files.length) return;
     var form = input.form;
+    // A card htmx has just swapped in may not have its handlers yet: bind them first, or the photo would
+    // go as a plain form post and reload the page.
+    if (window.htmx) window.htmx.process(form);
     if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event("submit", { cancelable: true }));
   });
 
