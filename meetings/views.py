@@ -114,10 +114,8 @@ def meeting_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for meeting in page:
         _local(meeting)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "meetings/meeting_list.html", {
-        "form": form, "page": page, "filtered": bool(filters), "query": query.urlencode(),
+        "form": form, "page": page, "filtered": bool(filters),
         "can_plan": can(request.role, WRITE),
     })
 

@@ -165,7 +165,4 @@ def audit_log(request):
         rows = list(page.object_list)
         names = user_names(rows)
         entries = meaningful([describe_event(e, names) for e in rows])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "msp/audit.html", {"form": form, "entries": entries, "page": page,
-                                              "query": query.urlencode()})
+    return render(request, "msp/audit.html", {"form": form, "entries": entries, "page": page})

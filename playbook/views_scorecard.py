@@ -128,11 +128,9 @@ def scorecard_figure(request, figure: str):
     shown = card.columns[-1].figures[key] if vcio is None else card.columns[0].figures[key]
     page = Paginator(data.clients, 50).get_page(request.GET.get("page"))
     rows = [(c, data.cells(c), data.meets(c)) for c in page]
-    query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat(),
-                       "vcio": vcio.pk if vcio else "all"})
     return render(request, "playbook/scorecard_figure.html", {
         "data": data, "figure": shown, "vcio": vcio, "period": period, "page": page, "rows": rows,
-        "query": query, "back": urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})})
+        "back": urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})})
 
 
 @require_perm(Perm.VIEW_SCORECARD)
