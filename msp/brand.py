@@ -136,7 +136,8 @@ def logo_clean(data: bytes) -> CleanLogo:
 
 @dataclass(frozen=True)
 class Brand:
-    """What the client sees of the MSP: its name, logo (PNG bytes, or None) and accent colour."""
+    """What the client sees of the MSP: its name, logo and accent colour. `logo` holds the PNG bytes when
+    they were asked for (documents, emails, the logo route); `has_logo` says whether there is one at all."""
 
     name: str
     accent: str
@@ -144,6 +145,7 @@ class Brand:
     logo_width: int | None
     logo_height: int | None
     logo_sha256: str
+    has_logo: bool = False
 
     @property
     def accent_dark(self) -> str:
@@ -179,12 +181,14 @@ def _rgb(colour: str) -> str:
     return ", ".join(str(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
 
 
-def brand_of(msp) -> Brand:
-    """The brand of an MSP (its row); the product's blue when it chose no accent."""
-    logo = bytes(msp.logo_png) if msp.logo_png else None
+def brand_of(msp, *, with_logo: bool = True) -> Brand:
+    """The brand of an MSP (its row); the product's blue when it chose no accent. Pages only link the logo,
+    so they pass `with_logo=False` and the bytes are not read (the request's MSP row is loaded without them)."""
+    has_logo = bool(msp.logo_sha256)
+    logo = bytes(msp.logo_png) if with_logo and has_logo and msp.logo_png else None
     return Brand(name=msp.name, accent=msp.accent_color or DEFAULT_ACCENT, logo=logo,
-                 logo_width=msp.logo_width if logo else None, logo_height=msp.logo_height if logo else None,
-                 logo_sha256=msp.logo_sha256 if logo else "")
+                 logo_width=msp.logo_width if has_logo else None, logo_height=msp.logo_height if has_logo else None,
+                 logo_sha256=msp.logo_sha256 if has_logo else "", has_logo=has_logo)
 
 
 def brand_css(brand: Brand) -> str:
@@ -242,5 +246,5 @@ def brand_logo_response(request, msp) -> HttpResponse:
 
 def brand_css_response(request, msp) -> HttpResponse:
     """The per-MSP stylesheet that turns the portal's primary colour into the MSP's accent."""
-    brand = brand_of(msp)
+    brand = brand_of(msp, with_logo=False)
     return _cached(request, brand_css(brand).encode(), "text/css; charset=utf-8", brand.tag)

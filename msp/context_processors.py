@@ -21,7 +21,7 @@ def workspace(request):
         unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     msp = getattr(request, "msp", None)
     return {
-        "brand": brand_of(msp) if msp is not None else None,
+        "brand": brand_of(msp, with_logo=False) if msp is not None else None,
         "unread_notifications": unread,
         "current_msp": msp,
         "current_role": role,

@@ -105,6 +105,7 @@ def active_memberships(user) -> models.QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user, removed_at__isnull=True)
         .select_related("msp")
+        .defer("msp__logo_png")  # the logo's bytes are read only where they are sent (msp.brand)
         .order_by("msp__name")
     )
 

@@ -101,7 +101,7 @@ def workspace_settings(request):
             return redirect("workspace_settings")
     if request.method == "POST" and getattr(request, "upload_too_big", False):
         form.add_error("logo", "The logo may be at most 1 MB.")
-    return render(request, "msp/settings.html", {"form": form, "brand": brand_of(msp)})
+    return render(request, "msp/settings.html", {"form": form, "brand": brand_of(msp, with_logo=False)})
 
 
 @require_perm(Perm.USE_STAFF_AREA)
