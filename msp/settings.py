@@ -162,6 +162,10 @@ if os.environ.get("DATABASE_POOL_MODE", "") == "transaction":
         _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every statement of a tenant's request is cancelled after this long (a 503 that says so); long work belongs in
+# a job. Production bounds it below gunicorn's timeout by default; 0 leaves the database's own setting.
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "20000" if PRODUCTION else "0"))
+
 # Redis: the Celery broker and the shared cache. Unset means eager tasks and a local cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

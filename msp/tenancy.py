@@ -17,8 +17,10 @@ from typing import ClassVar
 
 import pghistory
 from celery import Task
-from django.db import models, transaction
-from django.http import Http404
+from django.conf import settings
+from django.db import OperationalError, models, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_scopes import ScopedManager, scope, scopes_disabled
 
@@ -135,6 +137,12 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIX)
 
 
+# PostgreSQL's code for a statement cancelled by statement_timeout.
+QUERY_CANCELED = "57014"
+TOO_LONG = ("This took longer than the server allows for one page, so it was stopped and nothing was changed. "
+            "Try again in a moment, or narrow what you asked for (a shorter period, fewer items).")
+
+
 class TenantMiddleware:
     """Sets request.msp / request.membership / request.role and opens the tenant scope."""
 
@@ -168,10 +176,25 @@ class TenantMiddleware:
                 return self.get_response(request)
         timezone.activate(zoneinfo.ZoneInfo(request.msp.time_zone))
         try:
-            with db_tenant(request.msp.pk), scope(msp=request.msp), pghistory.context(msp=str(request.msp.pk)):
+            with (db_tenant(request.msp.pk, statement_timeout_ms=settings.DATABASE_STATEMENT_TIMEOUT_MS),
+                  scope(msp=request.msp), pghistory.context(msp=str(request.msp.pk))):
                 return self._respond(request)
         finally:
             timezone.deactivate()
+
+    def process_exception(self, request, exception):
+        """A statement the database cancelled for running past DATABASE_STATEMENT_TIMEOUT_MS: a 503 that
+        says so (the request's transaction is rolled back, as for any answer of 500 or more)."""
+        if not (isinstance(exception, OperationalError)
+                and getattr(exception.__cause__, "sqlstate", None) == QUERY_CANCELED):
+            return None
+        if is_api_path(request.path_info):
+            response = JsonResponse({"detail": TOO_LONG}, status=503)
+        else:
+            # Without the request: its transaction is aborted, so nothing may read the database now.
+            response = HttpResponse(render_to_string("503.html", {"message": TOO_LONG}), status=503)
+        response["Retry-After"] = "30"
+        return response
 
     def _respond(self, request):
         response = self.get_response(request)

@@ -56,6 +56,16 @@ def test_check_deploy_passes_with_the_documented_production_environment():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def test_production_bounds_every_request_statement_by_default_and_reads_the_environment():
+    show = ["-c", "import django; django.setup(); from django.conf import settings; "
+                  "print(settings.DATABASE_STATEMENT_TIMEOUT_MS)"]
+    result = run_django(show, DJANGO_SETTINGS_MODULE="msp.settings", **PRODUCTION_ENV)
+    assert result.stdout.strip() == "20000", result.stderr
+    result = run_django(show, DJANGO_SETTINGS_MODULE="msp.settings", DATABASE_STATEMENT_TIMEOUT_MS="5000",
+                        **PRODUCTION_ENV)
+    assert result.stdout.strip() == "5000", result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key_and_says_why():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
     result = run_django(["-c", "import django; django.setup()"], DJANGO_SETTINGS_MODULE="msp.settings", **env)
