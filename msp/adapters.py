@@ -6,16 +6,21 @@ from __future__ import annotations
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
 
-from .models import Membership, Msp
+from .models import Membership, Msp, User
+from .services import invitation_accept, invitation_from_token
 from .signin import ACCOUNT_HELD, IP_BLOCKED, account_held, clear_account, ip_blocked, record_failure
+from .tenancy import SESSION_KEY
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -58,6 +63,12 @@ NOT_REGISTERED = ("Your Microsoft organisation is not set up for this service. A
 NOT_LINKED = ("This Microsoft account is not linked to a member of the workspace. Sign in with your email "
               "and password, then connect Microsoft from your account's “Connected accounts” page.")
 NOT_MEMBER = "Your account is not a member of the workspace that uses this Microsoft organisation."
+INVITED_ELSEWHERE = ("This invitation was sent to {invited}, but you signed in to Microsoft as {email}. Sign in "
+                     "to Microsoft as {invited}, or accept the invitation with a password.")
+INVITATION_GONE = "This invitation is no longer valid. Ask the person who invited you for a new one."
+
+# The session remembers which invitation a "Accept with Microsoft" sign-in is for (msp.views).
+INVITATION_SESSION_KEY = "vcio_microsoft_invitation"
 
 
 def entra_tenant(sociallogin) -> uuid.UUID | None:
@@ -68,6 +79,45 @@ def entra_tenant(sociallogin) -> uuid.UUID | None:
         return None
 
 
+def microsoft_email(sociallogin) -> str:
+    """The Microsoft account's address: its mail, else its sign-in name (user principal name)."""
+    data = sociallogin.account.extra_data or {}
+    return str(data.get("mail") or data.get("userPrincipalName") or "").strip().lower()
+
+
+def accept_invitation_with_microsoft(request, sociallogin, msp: Msp) -> User | None:
+    """The person opened a staff invitation of `msp` and chose "Accept with Microsoft": the invitation link
+    (proof of the address) and a Microsoft account of the MSP's own Entra tenant with that same address
+    make their account, join the MSP and link the Microsoft account, all or nothing. None when no pending
+    invitation of this MSP is in the session (or the address already has an account, which signs in with
+    its password and connects Microsoft itself)."""
+    token = request.session.get(INVITATION_SESSION_KEY)
+    invitation = invitation_from_token(token) if token else None
+    if invitation is None or invitation.msp_id != msp.pk:
+        return None
+    email = microsoft_email(sociallogin)
+    if email != invitation.email.lower():
+        _refuse(request, INVITED_ELSEWHERE.format(invited=invitation.email,
+                                                  email=email or "an account without an address"))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        return None
+    data = sociallogin.account.extra_data or {}
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=invitation.email, password=None,
+                                            full_name=str(data.get("displayName") or "")[:150])
+            invitation_accept(invitation=invitation, user=user)
+            # The invitation's link proved the address.
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            sociallogin.user = user
+            sociallogin.save(request, connect=True)
+    except ValidationError:
+        _refuse(request, INVITATION_GONE)
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    request.session[SESSION_KEY] = str(msp.pk)
+    return user
+
+
 def _refuse(request, message: str):
     raise ImmediateHttpResponse(render(request, "socialaccount/refused.html", {"message": message}, status=403))
 
@@ -75,7 +125,8 @@ def _refuse(request, message: str):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Microsoft sign-in for members only: the account's tenant must be an MSP's registered Entra tenant, and
     the Microsoft account (by its id, never its email) must already be linked to a member of that MSP. The
-    first link is made by the member themselves while signed in ("connect")."""
+    first link is made by the member themselves while signed in ("connect"), or by accepting an emailed
+    invitation of that MSP with a Microsoft account of its tenant and the invited address."""
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
@@ -93,6 +144,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user = sociallogin.user
         elif connecting and request.user.is_authenticated:
             user = request.user
+        elif not connecting and (invited := accept_invitation_with_microsoft(request, sociallogin, msp)):
+            user = invited
         else:
             _refuse(request, NOT_LINKED)
         if connecting and sociallogin.is_existing and sociallogin.user != request.user:
@@ -101,4 +154,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             _refuse(request, NOT_MEMBER)
 
 
-__all__ = ["AccountAdapter", "SocialAccountAdapter", "entra_tenant"]
+__all__ = ["INVITATION_SESSION_KEY", "AccountAdapter", "SocialAccountAdapter", "accept_invitation_with_microsoft",
+           "entra_tenant", "microsoft_email"]

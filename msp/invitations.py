@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.core.exceptions import ValidationError
@@ -41,9 +42,10 @@ class NewAccountForm(forms.Form):
 
 
 def accept_flow(request, *, token: str, email: str, msp: Msp, what: str,
-                accept: Callable[[User], Membership]):
-    """Show the invitation and, on POST, accept it for the signed-in user or a new account."""
-    context = {"email": email, "msp": msp, "what": what, "token": token}
+                accept: Callable[[User], Membership], microsoft: bool = False):
+    """Show the invitation and, on POST, accept it for the signed-in user or a new account (or, with
+    `microsoft`, offer to accept it with a Microsoft account of the MSP's Entra tenant instead)."""
+    context = {"email": email, "msp": msp, "what": what, "token": token, "microsoft": microsoft}
     user = request.user if request.user.is_authenticated else None
     if user is not None and user.email.lower() != email.lower():
         context["wrong_user"] = True
@@ -79,4 +81,11 @@ def accept_staff_invitation(request, invitation, token: str):
         request, token=token, email=invitation.email, msp=invitation.msp,
         what=f"join {invitation.msp.name} as {invitation.get_role_display()}",
         accept=lambda user: invitation_accept(invitation=invitation, user=user),
+        microsoft=microsoft_acceptable(invitation),
     )
+
+
+def microsoft_acceptable(invitation) -> bool:
+    """A staff invitation may be accepted with Microsoft once sign-in with Microsoft is set up and the MSP
+    registered its Entra tenant (docs/security.md)."""
+    return bool(settings.MICROSOFT_CLIENT_ID and invitation.msp.entra_tenant_id)

@@ -28,6 +28,8 @@ urlpatterns = [
     path("workspace/invitations/<uuid:invitation_id>/revoke/", views.invitation_revoke,
          name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/microsoft/", views.invitation_accept_microsoft,
+         name="invitation_accept_microsoft"),
     path("account/api-tokens/", views.api_token_list, name="api_token_list"),
     path("account/api-tokens/<uuid:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("account/calendar/", views_feeds.calendar_feed_page, name="calendar_feed_page"),

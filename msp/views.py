@@ -23,14 +23,15 @@ from django.views.defaults import page_not_found
 from clients.services import portal_access_accept, portal_invitation_from_token
 from meetings.views_home import vcio_home_page
 
-from . import services
+from . import entra, services
 from .activities import notification_mark_read
+from .adapters import INVITATION_SESSION_KEY
 from .brand import brand_logo_response, brand_of
 from .choices import JobStatus
 from .export import KIND as EXPORT_KIND
 from .export import msp_export_enqueue
 from .forms import ApiTokenForm, InvitationForm, MspSettingsForm, NewWorkspaceForm, RoleForm
-from .invitations import accept_flow, accept_staff_invitation
+from .invitations import accept_flow, accept_staff_invitation, microsoft_acceptable
 from .jobs import job_cancel
 from .models import ApiToken, Invitation, Job, Membership, Notification
 from .pages import add_errors
@@ -210,6 +211,18 @@ def invitation_accept(request, token: str):
         what=f"use the client portal of {access.client.name}",
         accept=lambda user: portal_access_accept(access=access, user=user),
     )
+
+
+@public
+@require_POST
+def invitation_accept_microsoft(request, token: str):
+    """"Accept with Microsoft" on a staff invitation: remember the invitation for the sign-in's return
+    (msp.adapters.accept_invitation_with_microsoft), then go to Microsoft."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None or not microsoft_acceptable(invitation) or request.user.is_authenticated:
+        return render(request, "msp/invitation_invalid.html", status=404)
+    request.session[INVITATION_SESSION_KEY] = token
+    return entra.oauth2_login(request)
 
 
 @require_perm(Perm.USE_API)

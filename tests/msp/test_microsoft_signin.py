@@ -10,6 +10,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.core import context
 from allauth.socialaccount.helpers import complete_social_login
 from allauth.socialaccount.models import SocialAccount, SocialLogin
@@ -20,10 +21,11 @@ from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django_scopes import scopes_disabled
 
-from msp.adapters import NOT_LINKED, NOT_MEMBER, NOT_REGISTERED
+from msp.adapters import INVITATION_SESSION_KEY, NOT_LINKED, NOT_MEMBER, NOT_REGISTERED
 from msp.entra import id_token_claims, tenant_of
-from msp.models import User
+from msp.models import Invitation, Membership, User
 from msp.roles import Role
+from msp.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,94 @@ def test_once_configured_sign_in_goes_to_microsoft_for_work_accounts(configured)
     assert "client_id=app-id" in response["Location"]
     query = parse_qs(urlsplit(response["Location"]).query)
     assert set(query["scope"][0].split()) == {"openid", "profile", "email", "User.Read"}  # openid: the ID token
+
+
+# --- accepting an emailed invitation with Microsoft ---------------------------------------------------------
+
+
+@pytest.fixture
+def invited(entra, configured):
+    """A pending TAM invitation of the first MSP, and the person's session after "Accept with Microsoft"."""
+
+    with scopes_disabled():
+        invitation, link = invitation_create(msp=entra.msp, email="new.tam@alpha.test", role=Role.TAM,
+                                             actor=entra.users[Role.OWNER])
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    request = request_as()
+    request.session[INVITATION_SESSION_KEY] = token
+    return invitation, token, request
+
+
+def test_an_invitation_accepted_with_microsoft_makes_the_member_and_links_the_account(invited, entra):
+    invitation, _token, request = invited
+    login = microsoft_login(uid="oid-new-tam", tid=ALPHA_TENANT, email="New.TAM@alpha.test")
+    login.account.extra_data["displayName"] = "Nora Newton"
+    response = complete(request, login)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.tam@alpha.test")
+    assert (user.full_name, user.has_usable_password()) == ("Nora Newton", False)
+    assert request.session["_auth_user_id"] == str(user.pk)
+    assert request.session["active_msp"] == str(entra.msp.pk)
+    with scopes_disabled():
+        assert list(Membership.objects.filter(user=user).values_list("msp_id", "role")) == [(entra.msp.pk, Role.TAM)]
+        assert Invitation.objects.get(pk=invitation.pk).accepted_at is not None
+    assert list(SocialAccount.objects.values_list("user__email", "uid")) == [("new.tam@alpha.test", "oid-new-tam")]
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
+        ("new.tam@alpha.test", True, True)]
+    # Next time the link alone signs them in.
+    again = request_as()
+    response = complete(again, microsoft_login(uid="oid-new-tam", tid=ALPHA_TENANT, email="x@alpha.test"))
+    assert response.status_code == 302
+    assert again.session["_auth_user_id"] == str(user.pk)
+
+
+def test_an_invitation_is_not_accepted_with_a_microsoft_account_of_another_address(invited):
+    invitation, _token, request = invited
+    before = User.objects.count()
+    response = complete(request, microsoft_login(uid="oid-colleague", tid=ALPHA_TENANT, email="colleague@alpha.test"))
+    assert refusal(response).count("This invitation was sent to new.tam@alpha.test, but you signed in to "
+                                   "Microsoft as colleague@alpha.test.") == 1
+    assert User.objects.count() == before
+    assert not SocialAccount.objects.exists()
+    with scopes_disabled():
+        assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
+
+
+def test_an_invitation_is_not_accepted_from_another_entra_tenant(invited):
+    _invitation, _token, request = invited
+    response = complete(request, microsoft_login(uid="oid-x", tid=OTHER_TENANT, email="new.tam@alpha.test"))
+    assert NOT_REGISTERED in refusal(response)
+    assert not User.objects.filter(email="new.tam@alpha.test").exists()
+
+
+def test_an_invitation_of_another_msp_does_not_open_this_tenant(invited, other_tenant):
+    with scopes_disabled():
+        _bravo, link = invitation_create(msp=other_tenant.msp, email="new.tam@alpha.test", role=Role.TAM,
+                                         actor=other_tenant.users[Role.OWNER])
+    _invitation, _token, request = invited
+    request.session[INVITATION_SESSION_KEY] = link.rstrip("/").rsplit("/", 1)[-1]
+    response = complete(request, microsoft_login(uid="oid-x", tid=ALPHA_TENANT, email="new.tam@alpha.test"))
+    assert NOT_LINKED in refusal(response)
+    assert not User.objects.filter(email="new.tam@alpha.test").exists()
+
+
+def test_the_invitation_page_offers_microsoft_and_sends_the_person_there(invited):
+    _invitation, token, _request = invited
+    browser = HttpClient()
+    page = browser.get(f"/invitations/{token}/").content.decode()
+    assert f'action="/invitations/{token}/microsoft/"' in page
+    assert "Accept with Microsoft" in page
+    response = browser.post(f"/invitations/{token}/microsoft/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?")
+    assert browser.session["vcio_microsoft_invitation"] == token
+    assert browser.post("/invitations/not-a-token/microsoft/").status_code == 404
+
+
+def test_without_the_msps_entra_tenant_the_invitation_page_offers_only_a_password(tenant, configured):
+    with scopes_disabled():
+        _invitation, link = invitation_create(msp=tenant.msp, email="new.tam@alpha.test", role=Role.TAM,
+                                              actor=tenant.users[Role.OWNER])
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert "Accept with Microsoft" not in HttpClient().get(f"/invitations/{token}/").content.decode()
+    assert HttpClient().post(f"/invitations/{token}/microsoft/").status_code == 404

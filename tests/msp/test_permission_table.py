@@ -60,6 +60,7 @@ TABLE: dict[str, dict[str, str]] = {
     "member_remove": page(Perm.MANAGE_MEMBERS),
     "invitation_revoke": page(Perm.MANAGE_MEMBERS),
     "invitation_accept": page(PUBLIC),
+    "invitation_accept_microsoft": page(PUBLIC),
     "api_token_list": page(Perm.USE_API),
     "api_token_revoke": page(Perm.USE_API),
     "job_list": page(Perm.USE_STAFF_AREA),
