@@ -4,16 +4,18 @@
 completed alignment reviews with every answer, an open review per client, initiatives, budget lines, a year of
 held meetings and a survey campaign with responses. Rows are validated in bulk before they are written (field
 rules of each model with `clean_fields`, foreign keys by construction, choices and uniqueness by set checks on
-the answers), then inserted with `bulk_create`; the answers, by far the largest table, go through COPY. History
-triggers are left out for the seed (it stands for data imported long ago); the database's own constraints
-still hold every row.
+the answers), then inserted with `bulk_create`; the answers, by far the largest table, go through COPY into a
+table whose triggers are off for the load and, when it is empty, whose secondary indexes and foreign keys are
+built and validated once after it (`loading`). History triggers are left out for the seed (it stands for data
+imported long ago); the database's own constraints still hold every row.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -99,6 +101,54 @@ def copy_in(model: type[models.Model], columns: Sequence[str], rows: Iterable[tu
             copy.write_row(row)
             n += 1
     return n
+
+
+def _table_empty(model: type[models.Model]) -> bool:
+    return not model._base_manager.exists()
+
+
+@contextmanager
+def loading(model: type[models.Model], *, rebuild: bool) -> Iterator[None]:
+    """Load a large table in bulk. Its pgtrigger triggers are off meanwhile: under `pgtrigger.ignore()` (the
+    whole seed) they do nothing, but they would still run once per row. With `rebuild` (an empty table) its
+    secondary indexes and foreign keys are dropped too, then each index is built in one pass and each key
+    checked by one VALIDATE over the whole table, instead of an index insert and a deferred check per row
+    and key. The table ends as its migrations made it; a row that breaks a key still fails the seed."""
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    keys, indexes = [], []
+    with connection.cursor() as cursor:
+        # A table with checks pending may not be altered (nor, for a key, the table it points to): the checks
+        # of the rows written so far run first, here and before the table is put back.
+        _run_pending_checks(cursor)
+        if rebuild:
+            cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname", [table])
+            keys = cursor.fetchall()
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                           "AND tablename = %s AND indexname NOT IN "
+                           "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) ORDER BY indexname",
+                           [table, table])
+            indexes = cursor.fetchall()
+            for name, _ in keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+        cursor.execute(f"ALTER TABLE {quote(table)} DISABLE TRIGGER USER")
+    yield
+    with connection.cursor() as cursor:
+        _run_pending_checks(cursor)
+        cursor.execute(f"ALTER TABLE {quote(table)} ENABLE TRIGGER USER")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition} NOT VALID")
+            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
+
+
+def _run_pending_checks(cursor) -> None:
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _quarter_start(day: date) -> date:
@@ -194,8 +244,10 @@ def seed_msp(*, name: str, slug: str, scale: Scale, now: datetime | None = None,
                     review.score = scoring.score((row[11], row[9]) for row in rows)
                 yield from rows
 
-        out.answers = copy_in(Answer, ANSWER_COLUMNS, answer_rows())
-        bulk(Review, reviews)
+        # The first MSP seeded fills the empty answers table: it is rebuilt around the load (see loading).
+        with loading(Answer, rebuild=_table_empty(Answer)):
+            out.answers = copy_in(Answer, ANSWER_COLUMNS, answer_rows())
+            bulk(Review, reviews)
 
         # Recommendations from the latest review's findings (two a client).
         latest = {r.client_id: r for r in reviews if r.status == ReviewStatus.COMPLETED}
