@@ -1,10 +1,13 @@
 """Schemathesis over the whole API, with real tokens of the four staff roles: bounded, derandomized examples of
-every operation (valid and invalid input) and every check but one on. No answer may be a server error, break
-the schema, or carry a status code the schema does not list.
+every operation (valid and invalid input) and every check on. No answer may be a server error, break the
+schema, or carry a status code the schema does not list.
 
-Left out: `positive_data_acceptance`, which expects every schema-valid body to be accepted. The API's rules
-go past what a schema states (a client id must be one of your MSP's clients, names are unique, a question
-ends with a question mark), so random valid-looking bodies are rightly refused with a documented 400."""
+`positive_data_acceptance` expects a schema-valid request to be accepted. The API's rules go past what a
+schema states (a client id must be one of your MSP's clients, names are unique, a question ends with a
+question mark; a write needs a current If-Match; an Idempotency-Key is bound to its first body), so besides
+its default statuses a schema-valid request may also be refused with the documented 400, 412, 422 or 428,
+each with the field and the reason (with the default statuses alone, 17 of the 129 operations fail it here:
+15 with a 400 naming a rule the schema cannot state, 2 with a 412 for an If-Match that is not current)."""
 
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ CONFIG = schemathesis.config.SchemathesisConfig.from_dict({
     "seed": 20260401,
     "generation": {"max-examples": 3, "mode": "all"},
     "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
-    "checks": {"positive_data_acceptance": {"enabled": False}},
+    "checks": {"positive_data_acceptance": {
+        "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "422", "428", "429"]}},
 })
 ROLES = (Role.OWNER, Role.VCIO, Role.TAM, Role.VIEWER)
 # Each example goes out with the next role's token in turn, so every operation meets several roles.
