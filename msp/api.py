@@ -94,6 +94,8 @@ ERRORS = {
     "401": "No or invalid credentials.",
     "403": "Your role may not do this.",
     "404": "No such record in your MSP (or no MSP for these credentials).",
+    "503": "The request ran past the server's time bound and was stopped; nothing was changed. Try again, or "
+           "ask for less (a narrower filter, a smaller page).",
 }
 WRITE_ERRORS = {
     "409": "Conflicts with a record saved at the same moment; reload and try again.",
