@@ -129,7 +129,7 @@ def snapshot() -> dict:
 
 
 class TestOneRun:
-    """After one run on an empty database."""
+    """After one run on an empty database (one run shared by every test of the class)."""
 
     def test_counts_after_one_run(self, seeded):
         assert Msp.objects.count() == 2
@@ -470,8 +470,7 @@ class TestOneRun:
         assert "1 created" in out
 
 
-class TestMeetingsDemo:
-    """The year behind and the week ahead, as the vCIO's home and the portal show them."""
+    # The year behind and the week ahead, as the vCIO's home and the portal show them.
 
     def test_a_year_of_held_meetings_with_notes_and_action_items(self, seeded):
         with scope(msp=msp("demo")):
