@@ -1,5 +1,6 @@
-"""Every page of every role, on the demo data, at 1280, 1024 and 768 px: nothing sticks out sideways and
-axe-core finds no serious or critical violation (docs/ui.md).
+"""Every page of every role, on the demo data, at 1280, 1024 and 768 px: nothing sticks out sideways,
+axe-core finds no serious or critical violation (docs/ui.md), and Chromium reports no violation of the
+Content-Security-Policy (no inline script or style; docs/operations.md).
 
 The pages come from the URL configuration (the isolation harness's route list), each placeholder filled
 with a real row of the demo MSP, so a new page joins the walk by itself. A page route the walk cannot
@@ -37,6 +38,7 @@ from roadmaps.models import Initiative
 from surveys.models import SurveyCampaign
 from tests.brand_images import image_bytes
 from tests.conftest import confirm_password
+from tests.e2e.test_content_security_policy import RECORD as CSP_RECORD
 from tests.isolation.routes import FIXED_PLACEHOLDERS, Route, all_routes, placeholder_label
 from tests.isolation.world import PNG, client_path_of, project_models
 
@@ -224,6 +226,14 @@ def _check(page, url: str, role: str, walked: Walked) -> None:
             started = time.monotonic()
 
 
+def _policy_messages(role: str, walked: Walked):
+    """Chromium's console report of a Content-Security-Policy violation, as a failure of the walk."""
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            walked.failures.append(f"{role} {message.location.get('url', '')}: {message.text}")
+    return on_console
+
+
 def stale_skips() -> list[str]:
     names = {r.name for r in page_routes()}
     return [f"SKIP names {n!r}, which is no page route" for n in SKIP if n not in names]
@@ -254,7 +264,9 @@ def test_every_page_of_every_role_fits_and_passes_axe(browser, live_server, sett
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
                               "value": sessions[role].cookies[settings.SESSION_COOKIE_NAME].value}])
         context.add_init_script(script=Axe().axe_script)  # axe-core in every page, injected once per context
+        context.add_init_script(script=CSP_RECORD)  # every Content-Security-Policy violation of the page
         page = context.new_page()
+        page.on("console", _policy_messages(role, walked))
         for url in portal if role == "portal" else staff:
             started = time.monotonic()
             response = page.goto(url, wait_until="load")
@@ -264,6 +276,7 @@ def test_every_page_of_every_role_fits_and_passes_axe(browser, live_server, sett
             if response.status != 200:
                 continue  # a page of another role
             walked.pages += 1
+            walked.failures += [f"{role} {url}: CSP {e}" for e in page.evaluate("window.__csp")]
             _check(page, url, role, walked)
         context.close()
     t3 = time.monotonic()
