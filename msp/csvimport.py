@@ -225,6 +225,12 @@ class ImportSpec:
     - `create_many(rows, ctx)` (optional): write every create row at once (e.g. with
       `msp.records.records_bulk_create`), after the updates; `apply_row` then gets update rows only.
       Raise RecordsRefused (its `index` is the row's position in `rows`) to refuse one.
+    - `build(rows, ctx)` (optional): called before the write transaction opens with every row that writes
+      (creates and updates, in file order), to check and build in `ctx.state` what the writes need, so
+      the transaction only writes (the standards import validates its new records here). No writes.
+    - `prepare(rows, ctx)` (optional): called first in the write transaction with the same rows, to write
+      at once what rows share (the standards import's new categories and frameworks).
+      Both raise RecordsRefused (its `index` is the row's position in `rows`) to refuse a row.
     - `load(target)`: the existing records rows are compared with (whatever `classify` wants), read in
       the tenant's scope; `target_model` is the model of the target (a Client, the Msp...).
     - `noun` / `nouns`: labels in messages ("asset" / "assets").
@@ -250,6 +256,8 @@ class ImportSpec:
     conflict: Callable[[ImportRow, str], RowError] | None = None  # words for APPEARED/VANISHED/CHANGED
     subject: Callable[[Any], tuple[UUID | None, str, str]] | None = None  # job subject: id, label, url
     create_many: Callable[[list[ImportRow], ApplyContext], None] | None = None  # all create rows at once
+    build: Callable[[list[ImportRow], ApplyContext], None] | None = None  # before the transaction
+    prepare: Callable[[list[ImportRow], ApplyContext], None] | None = None  # first in the transaction
     field_columns: Mapping[str, str] = field(default_factory=dict)  # model field -> column, for errors
     message_columns: Mapping[str, str] = field(default_factory=dict)  # constraint message -> column
     result_keys: tuple[str, ...] = ("created", "updated", "unchanged")
@@ -479,9 +487,27 @@ def _validation_errors(spec: ImportSpec, row: ImportRow | None, exc: ValidationE
     return errors
 
 
+class _RowRefused(Exception):
+    """A hook that writes many rows refused one of them (`error`, its RecordsRefused)."""
+
+    def __init__(self, row: ImportRow, error: RecordsRefused):
+        super().__init__(str(error))
+        self.row, self.error = row, error
+
+
+def _write_many(hook: Callable[[list[ImportRow], ApplyContext], None], rows: list[ImportRow],
+                ctx: ApplyContext) -> None:
+    try:
+        hook(rows, ctx)
+    except RecordsRefused as exc:
+        raise _RowRefused(rows[exc.index], exc) from exc
+
+
 def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list[ImportRow],
-                     existing=None) -> ImportSummary:
-    """Write every row through `spec.apply_row` in one transaction: all rows or none.
+                     existing=None, finish: Callable[[ImportSummary], Any] | None = None) -> ImportSummary:
+    """Write every row in one transaction (`spec.prepare`, `apply_row` per row, `create_many`): all rows
+    or none. `spec.build` checks and builds what it can before the transaction opens; `finish(summary)`
+    runs last inside it (a job's success commits with its rows).
 
     A row the services or the database refuse (or whose record was edited meanwhile) is named in
     ImportRefused, and nothing is written.
@@ -490,19 +516,24 @@ def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list
     ctx = ApplyContext(target=target, actor=actor, existing=existing, counts=counts)
     row: ImportRow | None = None
     creates = [r for r in rows if r.action == CREATE] if spec.create_many is not None else []
+    writing = [r for r in rows if r.action != UNCHANGED]
     try:
+        if spec.build is not None:
+            _write_many(spec.build, writing, ctx)
         with transaction.atomic():
+            if spec.prepare is not None:
+                _write_many(spec.prepare, writing, ctx)
             for row in rows:
                 if row.action != UNCHANGED and not (creates and row.action == CREATE):
                     spec.apply_row(row, ctx)
                 counts[DONE[row.action]] = counts.get(DONE[row.action], 0) + 1
             row = None
             if creates:
-                try:
-                    spec.create_many(creates, ctx)
-                except RecordsRefused as exc:
-                    row = creates[exc.index]
-                    raise
+                _write_many(spec.create_many, creates, ctx)
+            if finish is not None:
+                finish(ImportSummary(counts=counts))
+    except _RowRefused as exc:
+        raise ImportRefused(_validation_errors(spec, exc.row, exc.error)) from exc.error
     except ValidationError as exc:
         raise ImportRefused(_validation_errors(spec, row, exc)) from exc
     except StaleVersionError as exc:
@@ -594,12 +625,12 @@ def _import_job(job: Job) -> Job:
     # The rows and the job's success commit together: a worker lost before the commit wrote nothing,
     # and a job that succeeded is never started again, so running it again is safe.
     try:
-        with transaction.atomic():
-            summary = csv_import_write(spec, target=target, actor=job.created_by, rows=preview.rows,
-                                       existing=existing)
-            return job_succeed(job=job, result=summary.as_dict(), message=_imported(spec, summary))
+        csv_import_write(spec, target=target, actor=job.created_by, rows=preview.rows, existing=existing,
+                         finish=lambda summary: job_succeed(job=job, result=summary.as_dict(),
+                                                            message=_imported(spec, summary)))
     except ImportRefused as exc:
         return _refuse(job, exc.errors)
+    return job
 
 
 @shared_task(base=TenantTask, bind=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)

@@ -45,6 +45,7 @@ from msp.csvimport import (
     csv_import_register,
 )
 from msp.models import Job, Msp, User
+from msp.records import RecordsRefused
 
 from . import services
 from .choices import Frequency, Priority, StandardStatus
@@ -243,18 +244,26 @@ def _classify(row: ImportRow, library: Library) -> list[RowError]:
     return errors
 
 
-def _new_names(rows: list[ImportRow], library: Library) -> dict:
-    """The categories and frameworks the file would create, in the order they first appear."""
-    categories: dict[str, str] = {}
-    frameworks: dict[str, str] = {}
-    for row in rows:
+def _first_uses(rows: list[ImportRow], library: Library) -> tuple[dict, dict]:
+    """The categories and frameworks the rows name that the library lacks, by lowercased name, each with
+    its spelling and the position of the first row naming it, in the order they first appear."""
+    categories: dict[str, tuple[str, int]] = {}
+    frameworks: dict[str, tuple[str, int]] = {}
+    for index, row in enumerate(rows):
         category = row.values["category"]
         if category.lower() not in library.categories:
-            categories.setdefault(category.lower(), category)
+            categories.setdefault(category.lower(), (category, index))
         for code in row.values.get("frameworks") or []:
             if code.lower() not in library.frameworks:
-                frameworks.setdefault(code.lower(), code)
-    return {"new_categories": list(categories.values()), "new_frameworks": list(frameworks.values())}
+                frameworks.setdefault(code.lower(), (code, index))
+    return categories, frameworks
+
+
+def _new_names(rows: list[ImportRow], library: Library) -> dict:
+    """The categories and frameworks the file would create, in the order they first appear."""
+    categories, frameworks = _first_uses(rows, library)
+    return {"new_categories": [name for name, _ in categories.values()],
+            "new_frameworks": [code for code, _ in frameworks.values()]}
 
 
 def _blank(column: str):
@@ -272,30 +281,62 @@ def _clean(value: str) -> str:
     return services.clean_text(_unescape(value))
 
 
-def _apply_row(row: ImportRow, ctx: ApplyContext) -> None:
-    msp, actor, state = ctx.target, ctx.actor, ctx.state
-    if not state:
-        # Categories and frameworks as they are inside the write transaction; the rows add to them.
-        state["categories"] = {c.name.lower(): c for c in Category.objects.all()}
-        state["frameworks"] = {f.code.lower(): f for f in Framework.objects.all()}
-    categories, frameworks = state["categories"], state["frameworks"]
-    values = dict(row.values)
-    key = values["category"].lower()
-    if key not in categories:
-        categories[key] = services.category_create(msp=msp, actor=actor, name=values["category"])
-        ctx.counts["categories_created"] += 1
-    values["category"] = categories[key]
+def _records(values: Mapping, categories: Mapping, frameworks: Mapping) -> dict:
+    """A row's values with its category and frameworks as records, from maps by lowercased name."""
+    values = dict(values)
+    values["category"] = categories[values["category"].lower()]
     if "frameworks" in values:
-        mapped = []
-        for code in values["frameworks"]:
-            if code.lower() not in frameworks:
-                frameworks[code.lower()] = services.framework_create(msp=msp, actor=actor, code=code)
-                ctx.counts["frameworks_created"] += 1
-            mapped.append(frameworks[code.lower()])
-        values["frameworks"] = mapped
-    if row.action == CREATE:
-        services.standard_create(msp=msp, actor=actor, **values)
-        return
+        values["frameworks"] = [frameworks[code.lower()] for code in values["frameworks"]]
+    return values
+
+
+def _build(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """Before the write transaction: check and build (unsaved) the categories and frameworks the rows name
+    that the library lacks, and the new standards with their first revisions and mappings, by the rules
+    of the services. The transaction then only checks what may have changed meanwhile and inserts."""
+    msp, state = ctx.target, ctx.state
+    library: Library = ctx.existing or Library.load()
+    for what, new, build in zip(("categories", "frameworks"), _first_uses(rows, library),
+                                (services.categories_build, services.frameworks_build), strict=True):
+        state[f"{what}_rows"] = [index for _, index in new.values()]  # the first row naming each
+        try:
+            made = build(msp=msp, **{"names" if what == "categories" else "codes": [n for n, _ in new.values()]})
+        except RecordsRefused as exc:
+            raise RecordsRefused(state[f"{what}_rows"][exc.index], exc) from exc
+        state[what] = made
+        state[f"{what}_by_name"] = {**getattr(library, what), **dict(zip(new, made, strict=True))}
+    creates = [index for index, row in enumerate(rows) if row.action == CREATE]
+    try:
+        state["standards"] = services.standards_build(msp=msp, actor=ctx.actor, rows=[
+            _records(rows[i].values, state["categories_by_name"], state["frameworks_by_name"]) for i in creates])
+    except RecordsRefused as exc:
+        raise RecordsRefused(creates[exc.index], exc) from exc
+
+
+def _prepare(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """First in the write transaction: insert the new categories (last, in the order the file names them)
+    and frameworks, each in one batch; then read them all as they are now, for the updates."""
+    msp, actor, state = ctx.target, ctx.actor, ctx.state
+    for what, insert in (("categories", services.categories_insert), ("frameworks", services.frameworks_insert)):
+        try:
+            insert(msp=msp, actor=actor, **{what: state[what]})
+        except RecordsRefused as exc:
+            raise RecordsRefused(state[f"{what}_rows"][exc.index], exc) from exc
+        ctx.counts[f"{what}_created"] += len(state[what])
+    state["categories_by_name"] = {c.name.lower(): c for c in Category.objects.all()}
+    state["frameworks_by_name"] = {f.code.lower(): f for f in Framework.objects.all()}
+
+
+def _create_many(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """Last in the write transaction: insert the new standards `_build` made, with their first text
+    revisions and framework mappings, in a few statements."""
+    services.standards_insert(msp=ctx.target, actor=ctx.actor, new=ctx.state["standards"])
+
+
+def _apply_row(row: ImportRow, ctx: ApplyContext) -> None:
+    """An update row, through the services (a changed text may need a new revision)."""
+    actor = ctx.actor
+    values = _records(row.values, ctx.state["categories_by_name"], ctx.state["frameworks_by_name"])
     standard = Standard.objects.select_related("category").get(pk=row.match_id)
     status = values.pop("status", None)
     fields = {c: values[c] for c in row.changes if c != "status"}
@@ -325,6 +366,9 @@ LIBRARY_IMPORT = ImportSpec(
     parse_cell=_parse_cell,
     classify=_classify,
     apply_row=_apply_row,
+    build=_build,
+    prepare=_prepare,
+    create_many=_create_many,
     load=lambda msp: Library.load(today=services.msp_today(msp)),
     target_model=Msp,
     noun="standard",

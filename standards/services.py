@@ -14,19 +14,29 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from msp.models import Msp, User
-from msp.records import record_archive, record_create, record_restore, record_update
+from msp.records import (
+    RecordsRefused,
+    record_archive,
+    record_create,
+    record_restore,
+    record_update,
+    records_build,
+    records_insert,
+)
 from msp.tenancy import history
 
 from .choices import StandardStatus
-from .models import Category, Framework, Standard, StandardRevision
+from .models import Category, Framework, Standard, StandardFramework, StandardRevision
 from .validators import validate_yes_no_question
 
 # The text a revision keeps; changing any of it is a new revision once the standard has answers.
@@ -83,6 +93,15 @@ def _check_unique(model, *, msp: Msp, field: str, value: str, exclude=None, mess
         raise ValidationError({field: message})
 
 
+def _check_unique_many(model, *, msp: Msp, field: str, values: list[str], message: str) -> None:
+    """`_check_unique` for a list of new values in one query: RecordsRefused names the first one taken."""
+    wanted = {v.lower(): i for i, v in reversed(list(enumerate(values)))}
+    taken = model.objects.filter(msp=msp).annotate(key=Lower(field)).filter(key__in=list(wanted))
+    first = min((wanted[k] for k in taken.values_list("key", flat=True)), default=None)
+    if first is not None:
+        raise RecordsRefused(first, ValidationError({field: message}))
+
+
 def _check_category(category: Category | None, msp: Msp) -> None:
     if category is None:
         raise ValidationError({"category": "Choose a category."})
@@ -107,17 +126,40 @@ def _next_category_position(msp: Msp) -> int:
     return 1 if top is None else top + 1
 
 
+CATEGORY_TAKEN = "A category with this name already exists."
+FRAMEWORK_TAKEN = "A framework with this code already exists."
+STANDARD_TAKEN = "A standard with this name already exists."
+
+
 @transaction.atomic
 def category_create(*, msp: Msp, actor: User | None, name: str, description: str = "",
                     position: int | None = None) -> Category:
     """A new category; without a position it goes last."""
     name = clean_text(name)
-    _check_unique(Category, msp=msp, field="name", value=name,
-                  message="A category with this name already exists.")
+    _check_unique(Category, msp=msp, field="name", value=name, message=CATEGORY_TAKEN)
     if position is None:
         position = _next_category_position(msp)
     return record_create(Category, msp=msp, actor=actor, name=name, description=clean_text(description),
                          position=position)
+
+
+def categories_build(*, msp: Msp, names: list[str]) -> list[Category]:
+    """New categories by the rules of category_create, unsaved (for `categories_insert`) and without a
+    query. RecordsRefused names the first one refused."""
+    return records_build(Category, msp=msp, rows=[{"name": clean_text(name)} for name in names])
+
+
+@transaction.atomic
+def categories_insert(*, msp: Msp, actor: User | None, categories: list[Category]) -> list[Category]:
+    """Save categories made by `categories_build` in a few queries however many: last, in their order.
+    RecordsRefused names the first one whose name was taken meanwhile; nothing is written then."""
+    if not categories:
+        return categories
+    _check_unique_many(Category, msp=msp, field="name", values=[c.name for c in categories], message=CATEGORY_TAKEN)
+    first = _next_category_position(msp)
+    for i, category in enumerate(categories):
+        category.position = first + i
+    return records_insert(categories, msp=msp, actor=actor)
 
 
 @transaction.atomic
@@ -128,7 +170,7 @@ def category_update(*, category: Category, actor: User | None, expected_version:
             fields[key] = clean_text(fields[key])
     if "name" in fields:
         _check_unique(Category, msp=category.msp, field="name", value=fields["name"], exclude=category,
-                      message="A category with this name already exists.")
+                      message=CATEGORY_TAKEN)
     return record_update(category, actor=actor, expected_version=expected_version, **fields)
 
 
@@ -197,14 +239,41 @@ def _framework_fields(fields: dict) -> dict:
     return fields
 
 
+def _new_framework_fields(code: str, name: str) -> dict:
+    fields = _framework_fields({"code": code, "name": name})
+    fields["name"] = fields["name"] or fields["code"]
+    return fields
+
+
 @transaction.atomic
 def framework_create(*, msp: Msp, actor: User | None, code: str, name: str = "") -> Framework:
     """A framework standards can map to; without a name, the code is its name."""
-    fields = _framework_fields({"code": code, "name": name})
-    fields["name"] = fields["name"] or fields["code"]
-    _check_unique(Framework, msp=msp, field="code", value=fields["code"],
-                  message="A framework with this code already exists.")
+    fields = _new_framework_fields(code, name)
+    _check_unique(Framework, msp=msp, field="code", value=fields["code"], message=FRAMEWORK_TAKEN)
     return record_create(Framework, msp=msp, actor=actor, **fields)
+
+
+def frameworks_build(*, msp: Msp, codes: list[str]) -> list[Framework]:
+    """New frameworks (named by their code) by the rules of framework_create, unsaved (for
+    `frameworks_insert`) and without a query. RecordsRefused names the first one refused."""
+    rows = []
+    for index, code in enumerate(codes):
+        try:
+            rows.append(_new_framework_fields(code, ""))
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    return records_build(Framework, msp=msp, rows=rows)
+
+
+@transaction.atomic
+def frameworks_insert(*, msp: Msp, actor: User | None, frameworks: list[Framework]) -> list[Framework]:
+    """Save frameworks made by `frameworks_build` in a few queries however many. RecordsRefused names the
+    first one whose code was taken meanwhile; nothing is written then."""
+    if not frameworks:
+        return frameworks
+    _check_unique_many(Framework, msp=msp, field="code", values=[f.code for f in frameworks],
+                       message=FRAMEWORK_TAKEN)
+    return records_insert(frameworks, msp=msp, actor=actor)
 
 
 @transaction.atomic
@@ -213,7 +282,7 @@ def framework_update(*, framework: Framework, actor: User | None, expected_versi
     fields = _framework_fields(fields)
     if "code" in fields:
         _check_unique(Framework, msp=framework.msp, field="code", value=fields["code"], exclude=framework,
-                      message="A framework with this code already exists.")
+                      message=FRAMEWORK_TAKEN)
     return record_update(framework, actor=actor, expected_version=expected_version, **fields)
 
 
@@ -249,18 +318,16 @@ def _revision_create(standard: Standard, *, actor: User | None) -> StandardRevis
                          **{key: getattr(standard, key) for key in REVISION_FIELDS})
 
 
-@transaction.atomic
-def standard_create(*, msp: Msp, actor: User | None, category: Category, name: str, question: str, why: str,
-                    how: str, reference_url: str = "", priority: str | None = None, frequency: str | None = None,
-                    tags: Iterable[str] | str | None = None, frameworks: Iterable[Framework] = (),
-                    status: str = StandardStatus.ACTIVE, last_reviewed_on: date | None = None) -> Standard:
-    """A new standard with revision 1 of its text. It may be created retired (a library import)."""
+def _new_standard(msp: Msp, *, category: Category, name: str, question: str, why: str, how: str,
+                  reference_url: str = "", priority: str | None = None, frequency: str | None = None,
+                  tags: Iterable[str] | str | None = None, frameworks: Iterable[Framework] = (),
+                  status: str = StandardStatus.ACTIVE, last_reviewed_on: date | None = None,
+                  ) -> tuple[dict, list[Framework]]:
+    """The fields of a new standard and its frameworks, checked by every rule but the unique name."""
     _check_category(category, msp)
     frameworks = _check_frameworks(frameworks, msp)
     fields = _standard_fields({"name": name, "question": question, "why": why, "how": how,
                                "reference_url": reference_url, "tags": tags or []})
-    _check_unique(Standard, msp=msp, field="name", value=fields["name"],
-                  message="A standard with this name already exists.")
     if priority:
         fields["priority"] = priority
     if frequency:
@@ -269,12 +336,83 @@ def standard_create(*, msp: Msp, actor: User | None, category: Category, name: s
         fields.update(status=StandardStatus.RETIRED, retired_at=timezone.now())
     elif status != StandardStatus.ACTIVE:
         raise ValidationError({"status": f"“{status}” is not a status; use active or retired."})
-    standard = record_create(Standard, msp=msp, actor=actor, category=category, revision=1,
-                             last_reviewed_on=last_reviewed_on, **fields)
+    fields.update(category=category, revision=1, last_reviewed_on=last_reviewed_on)
+    return fields, frameworks
+
+
+def _first_revision(standard: Standard, actor: User | None) -> dict:
+    return {"standard": standard, "number": standard.revision, "created_by": actor,
+            **{key: getattr(standard, key) for key in REVISION_FIELDS}}
+
+
+def _revision_create(standard: Standard, *, actor: User | None) -> StandardRevision:
+    return record_create(StandardRevision, msp=standard.msp, actor=actor, **_first_revision(standard, actor))
+
+
+@transaction.atomic
+def standard_create(*, msp: Msp, actor: User | None, **fields) -> Standard:
+    """A new standard with revision 1 of its text (the fields of `_new_standard`). It may be created
+    retired (a library import)."""
+    fields, frameworks = _new_standard(msp, **fields)
+    _check_unique(Standard, msp=msp, field="name", value=fields["name"], message=STANDARD_TAKEN)
+    standard = record_create(Standard, msp=msp, actor=actor, **fields)
     with history(actor):
         standard.frameworks.set(frameworks, through_defaults={"msp": standard.msp})
     _revision_create(standard, actor=actor)
     return standard
+
+
+@dataclass
+class NewStandards:
+    """Unsaved standards with their first text revisions and framework mappings (`standards_build`)."""
+
+    standards: list[Standard]
+    links: list[StandardFramework]  # in the order of `standards`
+    revisions: list[StandardRevision]
+
+
+def standards_build(*, msp: Msp, actor: User | None, rows: list[dict]) -> NewStandards:
+    """New standards (each row the fields of standard_create), checked by its rules but the unique name,
+    with revision 1 of their text and their framework mappings: unsaved, for `standards_insert`, and
+    without a query, so an import checks them before its write transaction opens. A row may name a
+    category or framework that `categories_build` / `frameworks_build` made. RecordsRefused names the
+    first row refused."""
+    prepared = []
+    for index, row in enumerate(rows):
+        try:
+            prepared.append(_new_standard(msp, **row))
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    standards = records_build(Standard, msp=msp, rows=[f for f, _ in prepared])
+    links = [{"standard": standard, "framework": framework}
+             for standard, (_, frameworks) in zip(standards, prepared, strict=True) for framework in frameworks]
+    return NewStandards(
+        standards=standards, links=records_build(StandardFramework, msp=msp, rows=links),
+        revisions=records_build(StandardRevision, msp=msp,
+                                rows=[_first_revision(standard, actor) for standard in standards]))
+
+
+@transaction.atomic
+def standards_insert(*, msp: Msp, actor: User | None, new: NewStandards) -> list[Standard]:
+    """Save what `standards_build` made in a few queries however many; history records every insert as
+    one by one would. RecordsRefused names the first standard whose name was taken, or whose category
+    was archived, since it was built; nothing is written then."""
+    standards = new.standards
+    if not standards:
+        return standards
+    _check_unique_many(Standard, msp=msp, field="name", values=[s.name for s in standards], message=STANDARD_TAKEN)
+    archived = {c.pk: c for c in Category.objects.filter(pk__in={s.category_id for s in standards},
+                                                         archived_at__isnull=False)}
+    for index, standard in enumerate(standards):
+        if standard.category_id in archived:
+            try:
+                _check_category(archived[standard.category_id], msp)
+            except ValidationError as exc:
+                raise RecordsRefused(index, exc) from exc
+    records_insert(standards, msp=msp, actor=actor)
+    records_insert(new.links, msp=msp, actor=actor)
+    records_insert(new.revisions, msp=msp, actor=actor)
+    return standards
 
 
 @transaction.atomic
@@ -296,7 +434,7 @@ def standard_update(*, standard: Standard, actor: User | None, expected_version:
     fields = _standard_fields(fields)
     if "name" in fields:
         _check_unique(Standard, msp=standard.msp, field="name", value=fields["name"], exclude=standard,
-                      message="A standard with this name already exists.")
+                      message=STANDARD_TAKEN)
     if "category" in fields and fields["category"] != standard.category:
         _check_category(fields["category"], standard.msp)
     text_changed = any(key in fields and fields[key] != getattr(standard, key) for key in REVISION_FIELDS)
