@@ -11,11 +11,11 @@ Everything else is shared and behaves the same for every import:
   record unchanged. `csv_import_preview` does the same against the target's current records.
 - `ImportPreview.plan()` is what the preview showed (which rows match which record at which version);
   applying refuses the whole file when a row would now do something else.
-- `csv_import_apply` checks and writes in the caller's transaction (for small imports whose caller needs
-  the answer at once, such as the standards API); `csv_import_enqueue` makes a Job and the one task
-  `apply_csv_import` runs `csv_import_run` in a worker: check every row again with progress on the job,
-  compare with the plan, write every row in one transaction or none, and finish the job with the counts
-  or every problem.
+- `csv_import_apply` checks and writes in the caller's process (scripts and tests); `csv_import_enqueue`
+  makes a Job and the one task `apply_csv_import` runs `csv_import_run` in a worker: check every row
+  again with progress on the job, compare with the plan, write every row in one short transaction or
+  none, and finish the job with the counts or every problem. `csv_import_submit` (an API's import)
+  checks the file at once and queues the job only when it has no problem.
 
 The core imports no app: specs are looked up by kind, so this module never imports the apps that use it.
 See docs/csv-import.md.
@@ -579,6 +579,17 @@ def csv_import_enqueue(spec: ImportSpec, *, target, actor: User, text: str, name
         subject_id=subject_id, subject_label=subject_label[:200], subject_url=subject_url,
         task=apply_csv_import,
     )
+
+
+def csv_import_submit(spec: ImportSpec, *, target, actor: User, content: str | bytes, name: str) -> Job:
+    """Check a whole file now, as the preview does, and queue its apply step with the preview's plan (an
+    API answers at once with the problems, or with the job). ImportRefused lists every problem (the file's
+    size, encoding, syntax, header, row cap and each row's cells); nothing is queued then."""
+    preview = csv_import_preview(spec, target=target, content=content)
+    if preview.errors:
+        raise ImportRefused(preview.errors)
+    text = csv_text(content, max_bytes=spec.max_bytes)
+    return csv_import_enqueue(spec, target=target, actor=actor, text=text, name=name, plan=preview.plan())
 
 
 def _tenant_of(target) -> Msp:

@@ -43,6 +43,7 @@ from msp.csvimport import (
     csv_import_parse,
     csv_import_preview,
     csv_import_register,
+    csv_import_submit,
 )
 from msp.models import Job, Msp, User
 from msp.records import RecordsRefused
@@ -68,6 +69,7 @@ _url = URLValidator(schemes=["http", "https"])
 
 __all__ = ["COLUMNS", "LIBRARY_IMPORT", "ImportPreview", "ImportRefused", "ImportSummary", "Library", "MAX_BYTES",
            "RowError", "export_csv", "library_import_apply", "library_import_enqueue", "library_import_preview",
+           "library_import_submit",
            "parse_library_csv"]
 
 
@@ -405,13 +407,17 @@ def library_import_enqueue(*, msp: Msp, actor: User, text: str, name: str, plan:
     return csv_import_enqueue(LIBRARY_IMPORT, target=msp, actor=actor, text=text, name=name, plan=plan)
 
 
+def library_import_submit(*, msp: Msp, actor: User, content: str | bytes, name: str) -> Job:
+    """The API's import: check the whole file against the library now and queue its apply step as a job
+    (the same job the page queues). ImportRefused lists every problem; nothing is queued then."""
+    return csv_import_submit(LIBRARY_IMPORT, target=msp, actor=actor, content=content, name=name)
+
+
 def library_import_apply(*, msp: Msp, actor: User | None, content: str | bytes,
                          plan: Mapping[str, list] | None = None) -> ImportSummary:
-    """Check the file again and write every row in one transaction, in the caller: all rows or none.
-
-    The API answers with the counts, so it applies inline (bounded by the same row cap). With `plan` (from
-    the preview) a row whose match changed since is refused. ImportRefused lists the problems; nothing is
-    written then.
+    """Check the file again and write every row in one transaction, in the caller (scripts and tests):
+    all rows or none. With `plan` (from the preview) a row whose match changed since is refused.
+    ImportRefused lists the problems; nothing is written then.
     """
     return csv_import_apply(LIBRARY_IMPORT, target=msp, actor=actor, content=content, plan=plan)
 
