@@ -292,6 +292,11 @@ def _records(values: Mapping, categories: Mapping, frameworks: Mapping) -> dict:
     return values
 
 
+def _in_column(what: str, index: int, exc: RecordsRefused) -> RecordsRefused:
+    """A new category's or framework's refusal as a problem of the first row naming it, in its column."""
+    return RecordsRefused(index, ValidationError({"category" if what == "categories" else "frameworks": exc.messages}))
+
+
 def _build(rows: list[ImportRow], ctx: ApplyContext) -> None:
     """Before the write transaction: check and build (unsaved) the categories and frameworks the rows name
     that the library lacks, and the new standards with their first revisions and mappings, by the rules
@@ -304,7 +309,7 @@ def _build(rows: list[ImportRow], ctx: ApplyContext) -> None:
         try:
             made = build(msp=msp, **{"names" if what == "categories" else "codes": [n for n, _ in new.values()]})
         except RecordsRefused as exc:
-            raise RecordsRefused(state[f"{what}_rows"][exc.index], exc) from exc
+            raise _in_column(what, state[f"{what}_rows"][exc.index], exc) from exc
         state[what] = made
         state[f"{what}_by_name"] = {**getattr(library, what), **dict(zip(new, made, strict=True))}
     creates = [index for index, row in enumerate(rows) if row.action == CREATE]
@@ -323,7 +328,7 @@ def _prepare(rows: list[ImportRow], ctx: ApplyContext) -> None:
         try:
             insert(msp=msp, actor=actor, **{what: state[what]})
         except RecordsRefused as exc:
-            raise RecordsRefused(state[f"{what}_rows"][exc.index], exc) from exc
+            raise _in_column(what, state[f"{what}_rows"][exc.index], exc) from exc
         ctx.counts[f"{what}_created"] += len(state[what])
     state["categories_by_name"] = {c.name.lower(): c for c in Category.objects.all()}
     state["frameworks_by_name"] = {f.code.lower(): f for f in Framework.objects.all()}
