@@ -223,7 +223,8 @@ class ImportSpec:
     - `apply_row(row, ctx)`: write one create or update row inside the apply's transaction (unchanged
       rows are not passed). Raise ValidationError or StaleVersionError to refuse it; the row is named.
     - `create_many(rows, ctx)` (optional): write every create row at once (e.g. with
-      `msp.records.records_bulk_create`), after the updates; `apply_row` then gets update rows only.
+      `msp.records.records_bulk_create`), before the updates (so the row locks of the updates are held
+      for the shortest time); `apply_row` then gets update rows only.
       Raise RecordsRefused (its `index` is the row's position in `rows`) to refuse one.
     - `build(rows, ctx)` (optional): called before the write transaction opens with every row that writes
       (creates and updates, in file order), to check and build in `ctx.state` what the writes need, so
@@ -505,7 +506,7 @@ def _write_many(hook: Callable[[list[ImportRow], ApplyContext], None], rows: lis
 
 def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list[ImportRow],
                      existing=None, finish: Callable[[ImportSummary], Any] | None = None) -> ImportSummary:
-    """Write every row in one transaction (`spec.prepare`, `apply_row` per row, `create_many`): all rows
+    """Write every row in one transaction (`spec.prepare`, `create_many`, `apply_row` per row): all rows
     or none. `spec.build` checks and builds what it can before the transaction opens; `finish(summary)`
     runs last inside it (a job's success commits with its rows).
 
@@ -523,13 +524,14 @@ def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list
         with transaction.atomic():
             if spec.prepare is not None:
                 _write_many(spec.prepare, writing, ctx)
+            if creates:
+                _write_many(spec.create_many, creates, ctx)
+            # The updates last: the row locks they take are held from there to the commit only.
             for row in rows:
                 if row.action != UNCHANGED and not (creates and row.action == CREATE):
                     spec.apply_row(row, ctx)
                 counts[DONE[row.action]] = counts.get(DONE[row.action], 0) + 1
             row = None
-            if creates:
-                _write_many(spec.create_many, creates, ctx)
             if finish is not None:
                 finish(ImportSummary(counts=counts))
     except _RowRefused as exc:
