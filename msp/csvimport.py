@@ -44,7 +44,7 @@ from .csvfiles import (
 )
 from .jobs import TRANSIENT_ERRORS, ProgressReporter, job_create, job_fail, job_progress, job_run, job_succeed
 from .models import Job, Msp, User
-from .records import RecordsRefused
+from .records import RecordsRefused, RecordsStale
 from .tenancy import StaleVersionError, TenantTask
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -226,6 +226,9 @@ class ImportSpec:
       `msp.records.records_bulk_create`), before the updates (so the row locks of the updates are held
       for the shortest time); `apply_row` then gets update rows only.
       Raise RecordsRefused (its `index` is the row's position in `rows`) to refuse one.
+    - `update_many(rows, ctx)` (optional): write every update row at once, last (after `create_many`);
+      `apply_row` then gets none of them. Raise RecordsRefused, or RecordsStale for a record saved by
+      someone else since (both with the row's position in `rows`), to refuse one.
     - `build(rows, ctx)` (optional): called before the write transaction opens with every row that writes
       (creates and updates, in file order), to check and build in `ctx.state` what the writes need, so
       the transaction only writes (the standards import validates its new records here). No writes.
@@ -257,6 +260,7 @@ class ImportSpec:
     conflict: Callable[[ImportRow, str], RowError] | None = None  # words for APPEARED/VANISHED/CHANGED
     subject: Callable[[Any], tuple[UUID | None, str, str]] | None = None  # job subject: id, label, url
     create_many: Callable[[list[ImportRow], ApplyContext], None] | None = None  # all create rows at once
+    update_many: Callable[[list[ImportRow], ApplyContext], None] | None = None  # all update rows at once
     build: Callable[[list[ImportRow], ApplyContext], None] | None = None  # before the transaction
     prepare: Callable[[list[ImportRow], ApplyContext], None] | None = None  # first in the transaction
     field_columns: Mapping[str, str] = field(default_factory=dict)  # model field -> column, for errors
@@ -489,9 +493,9 @@ def _validation_errors(spec: ImportSpec, row: ImportRow | None, exc: ValidationE
 
 
 class _RowRefused(Exception):
-    """A hook that writes many rows refused one of them (`error`, its RecordsRefused)."""
+    """A hook that writes many rows refused one of them (`error`, its RecordsRefused or RecordsStale)."""
 
-    def __init__(self, row: ImportRow, error: RecordsRefused):
+    def __init__(self, row: ImportRow, error: RecordsRefused | RecordsStale):
         super().__init__(str(error))
         self.row, self.error = row, error
 
@@ -500,7 +504,7 @@ def _write_many(hook: Callable[[list[ImportRow], ApplyContext], None], rows: lis
                 ctx: ApplyContext) -> None:
     try:
         hook(rows, ctx)
-    except RecordsRefused as exc:
+    except (RecordsRefused, RecordsStale) as exc:
         raise _RowRefused(rows[exc.index], exc) from exc
 
 
@@ -517,6 +521,8 @@ def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list
     ctx = ApplyContext(target=target, actor=actor, existing=existing, counts=counts)
     row: ImportRow | None = None
     creates = [r for r in rows if r.action == CREATE] if spec.create_many is not None else []
+    updates = [r for r in rows if r.action == UPDATE] if spec.update_many is not None else []
+    written_at_once = {id(r) for r in creates + updates}
     writing = [r for r in rows if r.action != UNCHANGED]
     try:
         if spec.build is not None:
@@ -528,13 +534,17 @@ def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list
                 _write_many(spec.create_many, creates, ctx)
             # The updates last: the row locks they take are held from there to the commit only.
             for row in rows:
-                if row.action != UNCHANGED and not (creates and row.action == CREATE):
+                if row.action != UNCHANGED and id(row) not in written_at_once:
                     spec.apply_row(row, ctx)
                 counts[DONE[row.action]] = counts.get(DONE[row.action], 0) + 1
             row = None
+            if updates:
+                _write_many(spec.update_many, updates, ctx)
             if finish is not None:
                 finish(ImportSummary(counts=counts))
     except _RowRefused as exc:
+        if isinstance(exc.error, StaleVersionError):
+            raise ImportRefused([_conflict(spec, exc.row, CHANGED)]) from exc.error
         raise ImportRefused(_validation_errors(spec, exc.row, exc.error)) from exc.error
     except ValidationError as exc:
         raise ImportRefused(_validation_errors(spec, row, exc)) from exc

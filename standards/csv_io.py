@@ -340,20 +340,21 @@ def _create_many(rows: list[ImportRow], ctx: ApplyContext) -> None:
     services.standards_insert(msp=ctx.target, actor=ctx.actor, new=ctx.state["standards"])
 
 
+def _update_many(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """Last in the write transaction: every update row at once, by the rules of standard_update and
+    standard_retire / standard_reactivate (services.standards_update_many)."""
+    changes = []
+    for row in rows:
+        values = _records(row.values, ctx.state["categories_by_name"], ctx.state["frameworks_by_name"])
+        changes.append(services.StandardChange(
+            standard_id=row.match_id, expected_version=row.match_version, status=values.pop("status", None),
+            fields={c: values[c] for c in row.changes if c != "status"}))
+    services.standards_update_many(msp=ctx.target, actor=ctx.actor, changes=changes)
+
+
 def _apply_row(row: ImportRow, ctx: ApplyContext) -> None:
-    """An update row, through the services (a changed text may need a new revision)."""
-    actor = ctx.actor
-    values = _records(row.values, ctx.state["categories_by_name"], ctx.state["frameworks_by_name"])
-    standard = Standard.objects.select_related("category").get(pk=row.match_id)
-    status = values.pop("status", None)
-    fields = {c: values[c] for c in row.changes if c != "status"}
-    if fields:
-        standard = services.standard_update(standard=standard, actor=actor,
-                                            expected_version=row.match_version, **fields)
-    if status == StandardStatus.RETIRED:
-        services.standard_retire(standard=standard, actor=actor)
-    elif status == StandardStatus.ACTIVE:
-        services.standard_reactivate(standard=standard, actor=actor)
+    """One update row, as a list of one (the pipeline gives every row to `_create_many` or `_update_many`)."""
+    _update_many([row], ctx)
 
 
 def _conflict(row: ImportRow, change: str) -> RowError:
@@ -376,6 +377,7 @@ LIBRARY_IMPORT = ImportSpec(
     build=_build,
     prepare=_prepare,
     create_many=_create_many,
+    update_many=_update_many,
     load=lambda msp: Library.load(today=services.msp_today(msp)),
     target_model=Msp,
     noun="standard",

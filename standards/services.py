@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,14 +26,16 @@ from django.utils import timezone
 from msp.models import Msp, User
 from msp.records import (
     RecordsRefused,
+    RecordsStale,
     record_archive,
     record_create,
     record_restore,
     record_update,
     records_build,
     records_insert,
+    records_save_many,
 )
-from msp.tenancy import history
+from msp.tenancy import bump_version, history
 
 from .choices import StandardStatus
 from .models import Category, Framework, Standard, StandardFramework, StandardRevision
@@ -340,13 +342,13 @@ def _new_standard(msp: Msp, *, category: Category, name: str, question: str, why
     return fields, frameworks
 
 
-def _first_revision(standard: Standard, actor: User | None) -> dict:
+def _revision_fields(standard: Standard, actor: User | None) -> dict:
     return {"standard": standard, "number": standard.revision, "created_by": actor,
             **{key: getattr(standard, key) for key in REVISION_FIELDS}}
 
 
 def _revision_create(standard: Standard, *, actor: User | None) -> StandardRevision:
-    return record_create(StandardRevision, msp=standard.msp, actor=actor, **_first_revision(standard, actor))
+    return record_create(StandardRevision, msp=standard.msp, actor=actor, **_revision_fields(standard, actor))
 
 
 @transaction.atomic
@@ -389,7 +391,7 @@ def standards_build(*, msp: Msp, actor: User | None, rows: list[dict]) -> NewSta
     return NewStandards(
         standards=standards, links=records_build(StandardFramework, msp=msp, rows=links),
         revisions=records_build(StandardRevision, msp=msp,
-                                rows=[_first_revision(standard, actor) for standard in standards]))
+                                rows=[_revision_fields(standard, actor) for standard in standards]))
 
 
 @transaction.atomic
@@ -415,6 +417,26 @@ def standards_insert(*, msp: Msp, actor: User | None, new: NewStandards) -> list
     return standards
 
 
+def _standard_changes(standard: Standard, fields: dict, *, answered: Callable[[], bool],
+                      ) -> tuple[dict, list[Framework] | None, bool, bool]:
+    """The checked fields of a change of `standard` (all rules of standard_update but the unique name), its
+    frameworks (None: unchanged), whether its text changes and whether that makes a new revision."""
+    if "status" in fields or "retired_at" in fields or "revision" in fields:
+        raise ValidationError("Retire or reactivate a standard with its own action; revisions are numbered "
+                              "automatically.")
+    frameworks = fields.pop("frameworks", None)
+    if frameworks is not None:
+        frameworks = _check_frameworks(frameworks, standard.msp)
+    fields = _standard_fields(fields)
+    if "category" in fields and fields["category"] != standard.category:
+        _check_category(fields["category"], standard.msp)
+    text_changed = any(key in fields and fields[key] != getattr(standard, key) for key in REVISION_FIELDS)
+    new_revision = text_changed and answered()
+    if new_revision:
+        fields["revision"] = standard.revision + 1
+    return fields, frameworks, text_changed, new_revision
+
+
 @transaction.atomic
 def standard_update(*, standard: Standard, actor: User | None, expected_version: int | None = None,
                     **fields) -> Standard:
@@ -425,22 +447,11 @@ def standard_update(*, standard: Standard, actor: User | None, expected_version:
     a new revision holds the new text (the answered revision stays as it was); without answers, the
     current revision is corrected in place.
     """
-    if "status" in fields or "retired_at" in fields or "revision" in fields:
-        raise ValidationError("Retire or reactivate a standard with its own action; revisions are numbered "
-                              "automatically.")
-    frameworks = fields.pop("frameworks", None)
-    if frameworks is not None:
-        frameworks = _check_frameworks(frameworks, standard.msp)
-    fields = _standard_fields(fields)
+    fields, frameworks, text_changed, new_revision = _standard_changes(standard, fields,
+                                                                       answered=standard.answers.exists)
     if "name" in fields:
         _check_unique(Standard, msp=standard.msp, field="name", value=fields["name"], exclude=standard,
                       message=STANDARD_TAKEN)
-    if "category" in fields and fields["category"] != standard.category:
-        _check_category(fields["category"], standard.msp)
-    text_changed = any(key in fields and fields[key] != getattr(standard, key) for key in REVISION_FIELDS)
-    new_revision = text_changed and standard.answers.exists()
-    if new_revision:
-        fields["revision"] = standard.revision + 1
     standard = record_update(standard, actor=actor, expected_version=expected_version, **fields)
     with history(actor):
         if frameworks is not None and set(frameworks) != set(standard.frameworks.all()):
@@ -451,6 +462,108 @@ def standard_update(*, standard: Standard, actor: User | None, expected_version:
         current = StandardRevision.objects.get(standard=standard, number=standard.revision)
         record_update(current, actor=actor, **{key: getattr(standard, key) for key in REVISION_FIELDS})
     return standard
+
+
+@dataclass
+class StandardChange:
+    """One change of `standards_update_many`: the fields of standard_update (those that change), then the
+    status the standard should have (retired or active; None leaves it)."""
+
+    standard_id: object
+    expected_version: int
+    fields: dict
+    status: str | None = None
+
+
+def _saved(objs: list, fields: list[str], now) -> None:
+    """Validate and save changed records of one model in a few statements (history records each)."""
+    if not objs:
+        return
+    relations = [f.name for f in objs[0]._meta.concrete_fields if f.is_relation]
+    for obj in objs:
+        obj.updated_at = now
+        # The database's constraints hold the rest; foreign keys were checked by the caller.
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    records_save_many(objs, [*fields, "updated_at"])
+
+
+@transaction.atomic
+def standards_update_many(*, msp: Msp, actor: User | None, changes: list[StandardChange]) -> None:
+    """Apply many changes (an import's updates) by the rules of standard_update and then standard_retire /
+    standard_reactivate, in a few queries however many: the same versions, revisions, mappings and
+    history as one by one. The standards are locked and their versions checked first. RecordsStale (a
+    standard saved by someone else since) or RecordsRefused name the first refused change; nothing is
+    written then."""
+    if not changes:
+        return
+    ids = [change.standard_id for change in changes]
+    locked = Standard.objects.select_for_update(no_key=True, of=("self",)).select_related("category").in_bulk(ids)
+    answered = set(Standard.objects.filter(pk__in=ids, answers__isnull=False).values_list("pk", flat=True))
+    links: dict = {}
+    for pk, standard_id, framework_id in StandardFramework.objects.filter(standard_id__in=ids).values_list(
+            "pk", "standard_id", "framework_id"):
+        links.setdefault(standard_id, {})[framework_id] = pk
+    names = {}
+    changed, fields_changed, statuses, mappings, new_revisions, corrected = [], set(), [], {}, [], []
+    for index, change in enumerate(changes):
+        standard = locked.get(change.standard_id)
+        # As one by one: the fields' change checks the version; a status change alone applies to the latest.
+        if standard is None or (change.fields and standard.version != change.expected_version):
+            raise RecordsStale(index, standard.version if standard else 0)
+        try:
+            if change.fields:
+                fields, frameworks, text_changed, new_revision = _standard_changes(
+                    standard, dict(change.fields), answered=lambda standard=standard: standard.pk in answered)
+                if "name" in fields:
+                    names[fields["name"].lower()] = (index, standard.pk)
+                bump_version(standard)
+                for key, value in fields.items():
+                    setattr(standard, key, value)
+                changed.append(standard)
+                fields_changed.update(fields)
+                if frameworks is not None and {f.pk for f in frameworks} != set(links.get(standard.pk, {})):
+                    mappings[standard.pk] = frameworks
+                if new_revision:
+                    new_revisions.append(standard)
+                elif text_changed:
+                    corrected.append(standard)
+            if change.status == StandardStatus.RETIRED and standard.status != StandardStatus.RETIRED:
+                statuses.append((standard, StandardStatus.RETIRED, timezone.now()))
+            elif change.status == StandardStatus.ACTIVE and standard.status == StandardStatus.RETIRED:
+                _check_category(standard.category, msp)
+                statuses.append((standard, StandardStatus.ACTIVE, None))
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    taken = Standard.objects.annotate(key=Lower("name")).filter(msp=msp, key__in=list(names))
+    for key, pk in taken.values_list("key", "pk"):
+        if pk != names[key][1]:
+            raise RecordsRefused(names[key][0], ValidationError({"name": STANDARD_TAKEN}))
+    now = timezone.now()
+    with history(actor):
+        _saved(changed, sorted(fields_changed) + ["version"], now)
+        removed, added = [], []
+        for standard_id, frameworks in mappings.items():
+            have, want = links.get(standard_id, {}), {framework.pk: framework for framework in frameworks}
+            removed += [pk for framework_id, pk in have.items() if framework_id not in want]
+            added += [{"standard_id": standard_id, "framework": framework}
+                      for framework_id, framework in want.items() if framework_id not in have]
+        StandardFramework.objects.filter(pk__in=removed).delete()
+        records_insert(records_build(StandardFramework, msp=msp, rows=added), msp=msp, actor=actor)
+        records_insert(records_build(StandardRevision, msp=msp, rows=[_revision_fields(standard, actor)
+                                                                      for standard in new_revisions]),
+                       msp=msp, actor=actor)
+        current = {rev.standard_id: rev for rev in StandardRevision.objects.filter(
+            standard_id__in=[standard.pk for standard in corrected])
+            if rev.number == locked[rev.standard_id].revision}
+        for standard in corrected:
+            for key in REVISION_FIELDS:
+                setattr(current[standard.pk], key, getattr(standard, key))
+        _saved([current[standard.pk] for standard in corrected], list(REVISION_FIELDS), now)
+        # A status change is its own save, as standard_retire / standard_reactivate make it.
+        for standard, status, retired_at in statuses:
+            bump_version(standard)
+            standard.status, standard.retired_at = status, retired_at
+        _saved([standard for standard, _, _ in statuses], ["status", "retired_at", "version"], now)
 
 
 @transaction.atomic

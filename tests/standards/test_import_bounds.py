@@ -26,7 +26,7 @@ from standards.models import Category, Framework, Standard, StandardRevision
 from tests.conftest import build_tenant
 from tests.workers import celery_worker, seconds_meanwhile, wait_for
 
-from .conftest import API, build_library
+from .conftest import API, build_library, make_answer
 
 HEAD = "category,name,question,why,how,priority,frequency,tags,frameworks,status\n"
 
@@ -194,3 +194,82 @@ def test_the_import_transaction_does_not_hold_up_the_msps_other_writes(transacti
         assert Category.objects.filter(msp=tenant.msp, name="Made meanwhile").count() == 1
         assert Msp.objects.get(pk=tenant.msp.pk).name == "Renamed meanwhile"
         assert Standard.objects.filter(msp=tenant.msp, category=library.backup).count() == 2 + 50
+
+
+def _snapshot(tenant) -> dict:
+    """Each standard of the tenant as the import's updates leave it: fields, version, mappings, revisions,
+    and how many history events it and its revisions have."""
+    events = apps.get_model("standards", "StandardEvent").objects
+    revision_events = apps.get_model("standards", "StandardRevisionEvent").objects
+    with scope(msp=tenant.msp):
+        return {s.name: (s.version, s.revision, s.status, s.retired_at is None, s.priority, s.tags, s.how,
+                         sorted(f.code for f in s.frameworks.all()),
+                         list(s.revisions.order_by("number").values_list("number", "question", "how")),
+                         events.filter(pgh_obj_id=s.pk).count(),
+                         revision_events.filter(standard_id=s.pk).count())
+                for s in Standard.objects.order_by("name")}
+
+
+def _edited(text: str) -> str:
+    return (text.replace("Firewalls,Old rule", "Firewalls,OLD RULE").replace(",retired,", ",active,")
+            .replace("Is a copy of every backup kept offsite?", "Is an encrypted copy kept offsite?")
+            .replace("backup;offsite,HIPAA,active", "backup;offsite,HIPAA;PCI DSS,retired")
+            .replace("Restore a file and open it.,,medium", "Restore two files.,,low")
+            .replace("network,PCI DSS,active", "edge;network,,active"))
+
+
+@pytest.mark.django_db
+def test_updates_written_at_once_leave_what_the_services_leave_one_by_one(tenant, other_tenant):
+    """The reference is the services, row by row, as the import used to write its updates."""
+    at_once, one_by_one = build_library(tenant), build_library(other_tenant)
+    make_answer(tenant, at_once.offsite)
+    make_answer(other_tenant, one_by_one.offsite)
+    with scope(msp=tenant.msp):
+        text = _edited(csv_io.export_csv())
+    assert text.count("\r\n") == 5
+
+    with scope(msp=tenant.msp):
+        summary = _write(tenant, text)
+    assert (summary.updated, summary.created, summary.unchanged) == (4, 0, 0)
+
+    actor = other_tenant.users[Role.OWNER]
+    with scope(msp=other_tenant.msp):
+        for row in csv_io.library_import_preview(msp=other_tenant.msp, content=text).rows:
+            values = dict(row.values)
+            values["category"] = Category.objects.get(name__iexact=values["category"])
+            values["frameworks"] = list(Framework.objects.filter(code__in=values["frameworks"]))
+            status = values.pop("status")
+            fields = {c: values[c] for c in row.changes if c != "status"}
+            standard = Standard.objects.select_related("category").get(pk=row.match_id)
+            if fields:
+                standard = services.standard_update(standard=standard, actor=actor,
+                                                    expected_version=row.match_version, **fields)
+            if status == "retired":
+                services.standard_retire(standard=standard, actor=actor)
+            elif status == "active":
+                services.standard_reactivate(standard=standard, actor=actor)
+
+    assert _snapshot(tenant) == _snapshot(other_tenant)
+    offsite = _snapshot(tenant)["Offsite backup"]
+    assert offsite[:4] == (3, 2, "retired", False)  # text and frameworks, then retired: two saves
+    assert offsite[7:9] == (["HIPAA", "PCI DSS"], [(1, "Is a copy of every backup kept offsite?",
+                                                     "Check the offsite job history."),
+                                                    (2, "Is an encrypted copy kept offsite?",
+                                                     "Check the offsite job history.")])
+    assert _snapshot(tenant)["OLD RULE"][:4] == (4, 1, "active", True)
+
+
+@pytest.mark.django_db
+def test_an_update_refused_at_the_write_names_its_row(tenant, library):
+    with scope(msp=tenant.msp):
+        text = csv_io.export_csv().replace("Restore a file and open it.", "Restore two files.")
+        existing = csv_io.LIBRARY_IMPORT.load(tenant.msp)
+        preview = csv_import_parse(csv_io.LIBRARY_IMPORT, text, existing=existing)
+        # Saved by someone else after the rows were checked, before the write transaction.
+        services.standard_update(standard=Standard.objects.get(pk=library.restore.pk), actor=None, priority="low")
+        with pytest.raises(ImportRefused) as refused:
+            csv_import_write(csv_io.LIBRARY_IMPORT, target=tenant.msp, actor=None, rows=preview.rows,
+                             existing=existing)
+        assert [str(e) for e in refused.value.errors] == [
+            "row 3, column name: the standard “Restore test” was changed by someone else after the preview."]
+        assert Standard.objects.get(pk=library.restore.pk).how == "Restore a file and open it."
