@@ -2,9 +2,10 @@
 
 Export writes every standard (active and retired) in library order. Import is the library's plug-in to the
 one CSV import pipeline (msp.csvimport): a row whose name matches a standard of the library (ignoring
-letter case) updates it through standard_update (so answered text gets a new revision) or is left
+letter case) updates it by the rules of standard_update (so answered text gets a new revision) or is left
 unchanged when it holds the same values; any other row creates one; unknown categories and frameworks are
-created. Every row is checked first and all rows or none are applied. Exporting, importing that file into
+created. Every row is checked first and all rows or none are applied: new records are built and checked
+before the write transaction, which inserts them and writes the updates in a few statements. Exporting, importing that file into
 an empty library and exporting again gives the same bytes. `LIBRARY_IMPORT` is registered in standards.apps.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @) are written with a leading
