@@ -510,9 +510,9 @@ def _write_many(hook: Callable[[list[ImportRow], ApplyContext], None], rows: lis
 
 def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list[ImportRow],
                      existing=None, finish: Callable[[ImportSummary], Any] | None = None) -> ImportSummary:
-    """Write every row in one transaction (`spec.prepare`, `create_many`, `apply_row` per row): all rows
-    or none. `spec.build` checks and builds what it can before the transaction opens; `finish(summary)`
-    runs last inside it (a job's success commits with its rows).
+    """Write every row in one transaction (`spec.prepare`, `create_many`, then `apply_row` per row or
+    `update_many`): all rows or none. `spec.build` checks and builds what it can before the transaction
+    opens; `finish(summary)` runs last inside it (a job's success commits with its rows).
 
     A row the services or the database refuse (or whose record was edited meanwhile) is named in
     ImportRefused, and nothing is written.
