@@ -5,8 +5,9 @@ one CSV import pipeline (msp.csvimport): a row whose name matches a standard of 
 letter case) updates it by the rules of standard_update (so answered text gets a new revision) or is left
 unchanged when it holds the same values; any other row creates one; unknown categories and frameworks are
 created. Every row is checked first and all rows or none are applied: new records are built and checked
-before the write transaction, which inserts them and writes the updates in a few statements. Exporting, importing that file into
-an empty library and exporting again gives the same bytes. `LIBRARY_IMPORT` is registered in standards.apps.
+before the write transaction, which inserts them and writes the updates in a few statements. Exporting,
+importing that file into an empty library and exporting again gives the same bytes. `LIBRARY_IMPORT` is
+registered in standards.apps.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @) are written with a leading
 apostrophe, which spreadsheets hide and this import removes again; so the round trip stays exact.
