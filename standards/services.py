@@ -47,6 +47,9 @@ TEXT_FIELDS = ("name", "question", "why", "how", "reference_url")
 TAG_MAX_LENGTH = 40
 # `;` separates tags and framework codes in the CSV file, so neither may contain it.
 LIST_SEPARATOR = ";"
+CATEGORY_TAKEN = "A category with this name already exists."
+FRAMEWORK_TAKEN = "A framework with this code already exists."
+STANDARD_TAKEN = "A standard with this name already exists."
 
 
 def msp_today(msp: Msp) -> date:
@@ -126,11 +129,6 @@ def _check_frameworks(frameworks: Iterable[Framework], msp: Msp) -> list[Framewo
 def _next_category_position(msp: Msp) -> int:
     top = Category.objects.filter(msp=msp).aggregate(top=Max("position"))["top"]
     return 1 if top is None else top + 1
-
-
-CATEGORY_TAKEN = "A category with this name already exists."
-FRAMEWORK_TAKEN = "A framework with this code already exists."
-STANDARD_TAKEN = "A standard with this name already exists."
 
 
 @transaction.atomic
