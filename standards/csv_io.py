@@ -337,8 +337,8 @@ def _prepare(rows: list[ImportRow], ctx: ApplyContext) -> None:
 
 
 def _create_many(rows: list[ImportRow], ctx: ApplyContext) -> None:
-    """Last in the write transaction: insert the new standards `_build` made, with their first text
-    revisions and framework mappings, in a few statements."""
+    """In the write transaction, after `_prepare` and before the updates: insert the new standards `_build`
+    made, with their first text revisions and framework mappings, in a few statements."""
     services.standards_insert(msp=ctx.target, actor=ctx.actor, new=ctx.state["standards"])
 
 
