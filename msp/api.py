@@ -10,17 +10,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .api_auth import RolePermission
 from .api_input import FILTER_NUMBER_MAX, SEARCH_MAX_CHARS
-from .models import User
+from .models import Job, User
 from .roles import STAFF_ROLES
 from .tenancy import StaleVersionError
 
@@ -172,6 +174,36 @@ class ErrorResponsesAutoSchema(AutoSchema):
             if parameter.get("in") == "query" and parameter["name"] == "ordering":
                 names = [f for f in fields if isinstance(f, str)]
                 parameter["schema"] = {"type": "string", "enum": [*names, *(f"-{f}" for f in names)]}
+
+
+# --- background jobs ------------------------------------------------------------------------------------
+
+
+class JobStatusSerializer(serializers.ModelSerializer):
+    """A background job as an endpoint that starts one answers (202, `Location` = `status_url`)."""
+
+    percent = serializers.IntegerField(read_only=True, help_text="0-100.")
+    errors = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                   help_text="Why it failed, one problem each.")
+    result = serializers.DictField(read_only=True, help_text="What was done, when it succeeded.")
+    status_url = serializers.SerializerMethodField(help_text="The job's resource: poll it until `status` is "
+                                                             "`succeeded` or `failed`.")
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "title", "status", "progress_done", "progress_total", "percent", "message",
+                  "errors", "result", "created_at", "started_at", "finished_at", "status_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_status_url(self, obj: Job) -> str:
+        return reverse("job-detail", args=[obj.pk], request=self.context.get("request"))
+
+
+def job_accepted(job: Job, request) -> Response:
+    """The answer of an endpoint that queued `job`: 202 with the job, `Location` naming where to follow it."""
+    data = JobStatusSerializer(job, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]})
 
 
 # --- tenant records over the API ---------------------------------------------------------------------

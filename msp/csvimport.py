@@ -11,11 +11,11 @@ Everything else is shared and behaves the same for every import:
   record unchanged. `csv_import_preview` does the same against the target's current records.
 - `ImportPreview.plan()` is what the preview showed (which rows match which record at which version);
   applying refuses the whole file when a row would now do something else.
-- `csv_import_apply` checks and writes in the caller's transaction (for small imports whose caller needs
-  the answer at once, such as the standards API); `csv_import_enqueue` makes a Job and the one task
-  `apply_csv_import` runs `csv_import_run` in a worker: check every row again with progress on the job,
-  compare with the plan, write every row in one transaction or none, and finish the job with the counts
-  or every problem.
+- `csv_import_apply` checks and writes in the caller's process (scripts and tests); `csv_import_enqueue`
+  makes a Job and the one task `apply_csv_import` runs `csv_import_run` in a worker: check every row
+  again with progress on the job, compare with the plan, write every row in one short transaction or
+  none, and finish the job with the counts or every problem. `csv_import_submit` (an API's import)
+  checks the file at once and queues the job only when it has no problem.
 
 The core imports no app: specs are looked up by kind, so this module never imports the apps that use it.
 See docs/csv-import.md.
@@ -44,7 +44,7 @@ from .csvfiles import (
 )
 from .jobs import TRANSIENT_ERRORS, ProgressReporter, job_create, job_fail, job_progress, job_run, job_succeed
 from .models import Job, Msp, User
-from .records import RecordsRefused
+from .records import RecordsRefused, RecordsStale
 from .tenancy import StaleVersionError, TenantTask
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -223,8 +223,18 @@ class ImportSpec:
     - `apply_row(row, ctx)`: write one create or update row inside the apply's transaction (unchanged
       rows are not passed). Raise ValidationError or StaleVersionError to refuse it; the row is named.
     - `create_many(rows, ctx)` (optional): write every create row at once (e.g. with
-      `msp.records.records_bulk_create`), after the updates; `apply_row` then gets update rows only.
+      `msp.records.records_bulk_create`), before the updates (so the row locks of the updates are held
+      for the shortest time); `apply_row` then gets update rows only.
       Raise RecordsRefused (its `index` is the row's position in `rows`) to refuse one.
+    - `update_many(rows, ctx)` (optional): write every update row at once, last (after `create_many`);
+      `apply_row` then gets none of them. Raise RecordsRefused, or RecordsStale for a record saved by
+      someone else since (both with the row's position in `rows`), to refuse one.
+    - `build(rows, ctx)` (optional): called before the write transaction opens with every row that writes
+      (creates and updates, in file order), to check and build in `ctx.state` what the writes need, so
+      the transaction only writes (the standards import validates its new records here). No writes.
+    - `prepare(rows, ctx)` (optional): called first in the write transaction with the same rows, to write
+      at once what rows share (the standards import's new categories and frameworks).
+      Both raise RecordsRefused (its `index` is the row's position in `rows`) to refuse a row.
     - `load(target)`: the existing records rows are compared with (whatever `classify` wants), read in
       the tenant's scope; `target_model` is the model of the target (a Client, the Msp...).
     - `noun` / `nouns`: labels in messages ("asset" / "assets").
@@ -250,6 +260,9 @@ class ImportSpec:
     conflict: Callable[[ImportRow, str], RowError] | None = None  # words for APPEARED/VANISHED/CHANGED
     subject: Callable[[Any], tuple[UUID | None, str, str]] | None = None  # job subject: id, label, url
     create_many: Callable[[list[ImportRow], ApplyContext], None] | None = None  # all create rows at once
+    update_many: Callable[[list[ImportRow], ApplyContext], None] | None = None  # all update rows at once
+    build: Callable[[list[ImportRow], ApplyContext], None] | None = None  # before the transaction
+    prepare: Callable[[list[ImportRow], ApplyContext], None] | None = None  # first in the transaction
     field_columns: Mapping[str, str] = field(default_factory=dict)  # model field -> column, for errors
     message_columns: Mapping[str, str] = field(default_factory=dict)  # constraint message -> column
     result_keys: tuple[str, ...] = ("created", "updated", "unchanged")
@@ -479,9 +492,27 @@ def _validation_errors(spec: ImportSpec, row: ImportRow | None, exc: ValidationE
     return errors
 
 
+class _RowRefused(Exception):
+    """A hook that writes many rows refused one of them (`error`, its RecordsRefused or RecordsStale)."""
+
+    def __init__(self, row: ImportRow, error: RecordsRefused | RecordsStale):
+        super().__init__(str(error))
+        self.row, self.error = row, error
+
+
+def _write_many(hook: Callable[[list[ImportRow], ApplyContext], None], rows: list[ImportRow],
+                ctx: ApplyContext) -> None:
+    try:
+        hook(rows, ctx)
+    except (RecordsRefused, RecordsStale) as exc:
+        raise _RowRefused(rows[exc.index], exc) from exc
+
+
 def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list[ImportRow],
-                     existing=None) -> ImportSummary:
-    """Write every row through `spec.apply_row` in one transaction: all rows or none.
+                     existing=None, finish: Callable[[ImportSummary], Any] | None = None) -> ImportSummary:
+    """Write every row in one transaction (`spec.prepare`, `create_many`, then `apply_row` per row or
+    `update_many`): all rows or none. `spec.build` checks and builds what it can before the transaction
+    opens; `finish(summary)` runs last inside it (a job's success commits with its rows).
 
     A row the services or the database refuse (or whose record was edited meanwhile) is named in
     ImportRefused, and nothing is written.
@@ -490,19 +521,31 @@ def csv_import_write(spec: ImportSpec, *, target, actor: User | None, rows: list
     ctx = ApplyContext(target=target, actor=actor, existing=existing, counts=counts)
     row: ImportRow | None = None
     creates = [r for r in rows if r.action == CREATE] if spec.create_many is not None else []
+    updates = [r for r in rows if r.action == UPDATE] if spec.update_many is not None else []
+    written_at_once = {id(r) for r in creates + updates}
+    writing = [r for r in rows if r.action != UNCHANGED]
     try:
+        if spec.build is not None:
+            _write_many(spec.build, writing, ctx)
         with transaction.atomic():
+            if spec.prepare is not None:
+                _write_many(spec.prepare, writing, ctx)
+            if creates:
+                _write_many(spec.create_many, creates, ctx)
+            # The updates last: the row locks they take are held from there to the commit only.
             for row in rows:
-                if row.action != UNCHANGED and not (creates and row.action == CREATE):
+                if row.action != UNCHANGED and id(row) not in written_at_once:
                     spec.apply_row(row, ctx)
                 counts[DONE[row.action]] = counts.get(DONE[row.action], 0) + 1
             row = None
-            if creates:
-                try:
-                    spec.create_many(creates, ctx)
-                except RecordsRefused as exc:
-                    row = creates[exc.index]
-                    raise
+            if updates:
+                _write_many(spec.update_many, updates, ctx)
+            if finish is not None:
+                finish(ImportSummary(counts=counts))
+    except _RowRefused as exc:
+        if isinstance(exc.error, StaleVersionError):
+            raise ImportRefused([_conflict(spec, exc.row, CHANGED)]) from exc.error
+        raise ImportRefused(_validation_errors(spec, exc.row, exc.error)) from exc.error
     except ValidationError as exc:
         raise ImportRefused(_validation_errors(spec, row, exc)) from exc
     except StaleVersionError as exc:
@@ -550,6 +593,17 @@ def csv_import_enqueue(spec: ImportSpec, *, target, actor: User, text: str, name
     )
 
 
+def csv_import_submit(spec: ImportSpec, *, target, actor: User, content: str | bytes, name: str) -> Job:
+    """Check a whole file now, as the preview does, and queue its apply step with the preview's plan (an
+    API answers at once with the problems, or with the job). ImportRefused lists every problem (the file's
+    size, encoding, syntax, header, row cap and each row's cells); nothing is queued then."""
+    preview = csv_import_preview(spec, target=target, content=content)
+    if preview.errors:
+        raise ImportRefused(preview.errors)
+    text = csv_text(content, max_bytes=spec.max_bytes)
+    return csv_import_enqueue(spec, target=target, actor=actor, text=text, name=name, plan=preview.plan())
+
+
 def _tenant_of(target) -> Msp:
     """The tenant a target belongs to: the Msp itself, or the `msp` of a tenant record."""
     return target if isinstance(target, Msp) else target.msp
@@ -594,12 +648,12 @@ def _import_job(job: Job) -> Job:
     # The rows and the job's success commit together: a worker lost before the commit wrote nothing,
     # and a job that succeeded is never started again, so running it again is safe.
     try:
-        with transaction.atomic():
-            summary = csv_import_write(spec, target=target, actor=job.created_by, rows=preview.rows,
-                                       existing=existing)
-            return job_succeed(job=job, result=summary.as_dict(), message=_imported(spec, summary))
+        csv_import_write(spec, target=target, actor=job.created_by, rows=preview.rows, existing=existing,
+                         finish=lambda summary: job_succeed(job=job, result=summary.as_dict(),
+                                                            message=_imported(spec, summary)))
     except ImportRefused as exc:
         return _refuse(job, exc.errors)
+    return job
 
 
 @shared_task(base=TenantTask, bind=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)

@@ -367,6 +367,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "alignment.choices.ReviewStatus",
         "FrequencyEnum": "standards.choices.Frequency",
+        "JobStatusEnum": "msp.choices.JobStatus",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

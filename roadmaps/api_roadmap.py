@@ -14,18 +14,17 @@ Registered from msp/api_urls.py. See docs/roadmap-pdf.md.
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from budgets.selectors import NO_PRICE, client_budget, client_horizon, initiative_prices, quarter_label
 from clients.api import DocumentSerializer
 from clients.document_jobs import job_document
 from clients.models import Client
+from msp.api import JobStatusSerializer
 from msp.api_auth import RolePermission
 from msp.models import Job
 from msp.money import quantize
@@ -180,25 +179,13 @@ class RoadmapPdfRequestSerializer(serializers.Serializer):
                                                                 "when it is ready.")
 
 
-class JobSerializer(serializers.ModelSerializer):
-    percent = serializers.IntegerField(read_only=True, help_text="0-100.")
-    errors = serializers.ListField(child=serializers.CharField(), read_only=True,
-                                   help_text="Why it failed, one problem each.")
-    result = serializers.DictField(read_only=True, help_text="What was done, when it succeeded.")
-    status_url = serializers.SerializerMethodField(help_text="This resource: poll it until `status` is "
-                                                             "`succeeded` or `failed`.")
+class JobSerializer(JobStatusSerializer):
     document = serializers.SerializerMethodField(help_text="The document a finished rendering job made (or kept "
                                                            "when nothing had changed).")
 
-    class Meta:
-        model = Job
-        fields = ["id", "kind", "title", "status", "progress_done", "progress_total", "percent", "message",
-                  "errors", "result", "created_at", "started_at", "finished_at", "status_url", "document"]
+    class Meta(JobStatusSerializer.Meta):
+        fields = [*JobStatusSerializer.Meta.fields, "document"]
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_status_url(self, obj: Job) -> str:
-        return reverse("job-detail", args=[obj.pk], request=self.context.get("request"))
 
     @extend_schema_field(DocumentSerializer(allow_null=True))
     def get_document(self, obj: Job):

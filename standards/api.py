@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -21,7 +22,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from msp.api import ETAG, ArchivedFilterSet, RecordViewSet, ScopedPrimaryKeyRelatedField, etag_for
+from msp.api import (
+    ETAG,
+    ArchivedFilterSet,
+    JobStatusSerializer,
+    RecordViewSet,
+    ScopedPrimaryKeyRelatedField,
+    etag_for,
+    job_accepted,
+)
 from msp.roles import Perm
 
 from . import csv_io, selectors, services
@@ -133,14 +142,6 @@ class MarkedSerializer(serializers.Serializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The library CSV (UTF-8).")
-
-
-class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    categories_created = serializers.IntegerField()
-    frameworks_created = serializers.IntegerField()
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -315,6 +316,10 @@ class FrameworkViewSet(RecordViewSet):
         return _with_etag(self.get_serializer(framework).data, framework)
 
 
+# The job's title names the uploaded file; a text/csv body has no name.
+API_UPLOAD_NAME = "library CSV (API)"
+
+
 def _import_errors(errors: list[csv_io.RowError]) -> Response:
     return Response({
         "detail": f"Nothing was imported: {len(errors)} problem{'s' if len(errors) != 1 else ''}.",
@@ -409,17 +414,24 @@ class StandardViewSet(RecordViewSet):
 
     @extend_schema(
         summary="Import a library CSV",
-        description="Send the CSV as a `text/csv` body or as the `file` of a multipart form. Every row is checked "
-                    "first; with any problem nothing is written and the answer (400) lists each one as "
-                    "“row N, column X: reason”. Rows match existing standards by name (any letter case) and "
-                    "update them; others are created, with unknown categories and frameworks.",
+        description="Send the CSV as a `text/csv` body or as the `file` of a multipart form. The whole file is "
+                    "checked at once, as the import page's preview does (size, encoding, header, the row cap of "
+                    f"{settings.CSV_IMPORT_MAX_ROWS:,} rows and every cell against the library): with any problem "
+                    "nothing is queued and the answer (400) lists each one as “row N, column X: reason”. "
+                    "Otherwise the answer is 202 with the import's background job (also in the `Location` "
+                    "header): poll `status_url` until `status` is `succeeded` (its `result` counts created, "
+                    "updated, unchanged, categories_created and frameworks_created) or `failed` (`errors`, e.g. "
+                    "a standard edited between the check and the job; nothing is written then). Rows match "
+                    "existing standards by name (any letter case) and update them; others are created, with "
+                    "unknown categories and frameworks. All rows are written or none.",
         request={"text/csv": OpenApiTypes.STR, "multipart/form-data": ImportUploadSerializer},
-        responses={200: ImportResultSerializer, 400: ImportErrorsSerializer}, filters=False,
+        responses={202: JobStatusSerializer, 400: ImportErrorsSerializer}, filters=False,
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[CSVTextParser, parsers.MultiPartParser],
             filterset_class=None, pagination_class=None)
     def import_csv(self, request):
         content_type = (request.content_type or "").split(";")[0].strip().lower()
+        name = API_UPLOAD_NAME
         try:
             if content_type == "multipart/form-data":
                 upload = request.FILES.get("file")
@@ -427,7 +439,7 @@ class StandardViewSet(RecordViewSet):
                     return _import_errors([csv_io.RowError("Send the CSV file in the form field “file”.")])
                 if upload.size > csv_io.MAX_BYTES:
                     return _import_errors([csv_io.RowError("The file is larger than 5 MB.")])
-                content = upload.read()
+                content, name = upload.read(), (upload.name or name)[:150]
             elif content_type in ("text/csv", "text/plain"):
                 content = request.body
             else:
@@ -436,10 +448,10 @@ class StandardViewSet(RecordViewSet):
         except RequestDataTooBig:
             return _import_errors([csv_io.RowError("The file is larger than 5 MB.")])
         try:
-            summary = csv_io.library_import_apply(msp=request.msp, actor=request.user, content=content)
+            job = csv_io.library_import_submit(msp=request.msp, actor=request.user, content=content, name=name)
         except csv_io.ImportRefused as exc:
             return _import_errors(exc.errors)
-        return Response(summary.as_dict())
+        return job_accepted(job, request)
 
 
 def register(router) -> None:

@@ -2,10 +2,12 @@
 
 Export writes every standard (active and retired) in library order. Import is the library's plug-in to the
 one CSV import pipeline (msp.csvimport): a row whose name matches a standard of the library (ignoring
-letter case) updates it through standard_update (so answered text gets a new revision) or is left
+letter case) updates it by the rules of standard_update (so answered text gets a new revision) or is left
 unchanged when it holds the same values; any other row creates one; unknown categories and frameworks are
-created. Every row is checked first and all rows or none are applied. Exporting, importing that file into
-an empty library and exporting again gives the same bytes. `LIBRARY_IMPORT` is registered in standards.apps.
+created. Every row is checked first and all rows or none are applied: new records are built and checked
+before the write transaction, which inserts them and writes the updates in a few statements. Exporting,
+importing that file into an empty library and exporting again gives the same bytes. `LIBRARY_IMPORT` is
+registered in standards.apps.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @) are written with a leading
 apostrophe, which spreadsheets hide and this import removes again; so the round trip stays exact.
@@ -43,8 +45,10 @@ from msp.csvimport import (
     csv_import_parse,
     csv_import_preview,
     csv_import_register,
+    csv_import_submit,
 )
 from msp.models import Job, Msp, User
+from msp.records import RecordsRefused
 
 from . import services
 from .choices import Frequency, Priority, StandardStatus
@@ -67,6 +71,7 @@ _url = URLValidator(schemes=["http", "https"])
 
 __all__ = ["COLUMNS", "LIBRARY_IMPORT", "ImportPreview", "ImportRefused", "ImportSummary", "Library", "MAX_BYTES",
            "RowError", "export_csv", "library_import_apply", "library_import_enqueue", "library_import_preview",
+           "library_import_submit",
            "parse_library_csv"]
 
 
@@ -243,18 +248,26 @@ def _classify(row: ImportRow, library: Library) -> list[RowError]:
     return errors
 
 
-def _new_names(rows: list[ImportRow], library: Library) -> dict:
-    """The categories and frameworks the file would create, in the order they first appear."""
-    categories: dict[str, str] = {}
-    frameworks: dict[str, str] = {}
-    for row in rows:
+def _first_uses(rows: list[ImportRow], library: Library) -> tuple[dict, dict]:
+    """The categories and frameworks the rows name that the library lacks, by lowercased name, each with
+    its spelling and the position of the first row naming it, in the order they first appear."""
+    categories: dict[str, tuple[str, int]] = {}
+    frameworks: dict[str, tuple[str, int]] = {}
+    for index, row in enumerate(rows):
         category = row.values["category"]
         if category.lower() not in library.categories:
-            categories.setdefault(category.lower(), category)
+            categories.setdefault(category.lower(), (category, index))
         for code in row.values.get("frameworks") or []:
             if code.lower() not in library.frameworks:
-                frameworks.setdefault(code.lower(), code)
-    return {"new_categories": list(categories.values()), "new_frameworks": list(frameworks.values())}
+                frameworks.setdefault(code.lower(), (code, index))
+    return categories, frameworks
+
+
+def _new_names(rows: list[ImportRow], library: Library) -> dict:
+    """The categories and frameworks the file would create, in the order they first appear."""
+    categories, frameworks = _first_uses(rows, library)
+    return {"new_categories": [name for name, _ in categories.values()],
+            "new_frameworks": [code for code, _ in frameworks.values()]}
 
 
 def _blank(column: str):
@@ -272,40 +285,78 @@ def _clean(value: str) -> str:
     return services.clean_text(_unescape(value))
 
 
-def _apply_row(row: ImportRow, ctx: ApplyContext) -> None:
-    msp, actor, state = ctx.target, ctx.actor, ctx.state
-    if not state:
-        # Categories and frameworks as they are inside the write transaction; the rows add to them.
-        state["categories"] = {c.name.lower(): c for c in Category.objects.all()}
-        state["frameworks"] = {f.code.lower(): f for f in Framework.objects.all()}
-    categories, frameworks = state["categories"], state["frameworks"]
-    values = dict(row.values)
-    key = values["category"].lower()
-    if key not in categories:
-        categories[key] = services.category_create(msp=msp, actor=actor, name=values["category"])
-        ctx.counts["categories_created"] += 1
-    values["category"] = categories[key]
+def _records(values: Mapping, categories: Mapping, frameworks: Mapping) -> dict:
+    """A row's values with its category and frameworks as records, from maps by lowercased name."""
+    values = dict(values)
+    values["category"] = categories[values["category"].lower()]
     if "frameworks" in values:
-        mapped = []
-        for code in values["frameworks"]:
-            if code.lower() not in frameworks:
-                frameworks[code.lower()] = services.framework_create(msp=msp, actor=actor, code=code)
-                ctx.counts["frameworks_created"] += 1
-            mapped.append(frameworks[code.lower()])
-        values["frameworks"] = mapped
-    if row.action == CREATE:
-        services.standard_create(msp=msp, actor=actor, **values)
-        return
-    standard = Standard.objects.select_related("category").get(pk=row.match_id)
-    status = values.pop("status", None)
-    fields = {c: values[c] for c in row.changes if c != "status"}
-    if fields:
-        standard = services.standard_update(standard=standard, actor=actor,
-                                            expected_version=row.match_version, **fields)
-    if status == StandardStatus.RETIRED:
-        services.standard_retire(standard=standard, actor=actor)
-    elif status == StandardStatus.ACTIVE:
-        services.standard_reactivate(standard=standard, actor=actor)
+        values["frameworks"] = [frameworks[code.lower()] for code in values["frameworks"]]
+    return values
+
+
+def _in_column(what: str, index: int, exc: RecordsRefused) -> RecordsRefused:
+    """A new category's or framework's refusal as a problem of the first row naming it, in its column."""
+    return RecordsRefused(index, ValidationError({"category" if what == "categories" else "frameworks": exc.messages}))
+
+
+def _build(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """Before the write transaction: check and build (unsaved) the categories and frameworks the rows name
+    that the library lacks, and the new standards with their first revisions and mappings, by the rules
+    of the services. The transaction then only checks what may have changed meanwhile and inserts."""
+    msp, state = ctx.target, ctx.state
+    library: Library = ctx.existing or Library.load()
+    for what, new, build in zip(("categories", "frameworks"), _first_uses(rows, library),
+                                (services.categories_build, services.frameworks_build), strict=True):
+        state[f"{what}_rows"] = [index for _, index in new.values()]  # the first row naming each
+        try:
+            made = build(msp=msp, **{"names" if what == "categories" else "codes": [n for n, _ in new.values()]})
+        except RecordsRefused as exc:
+            raise _in_column(what, state[f"{what}_rows"][exc.index], exc) from exc
+        state[what] = made
+        state[f"{what}_by_name"] = {**getattr(library, what), **dict(zip(new, made, strict=True))}
+    creates = [index for index, row in enumerate(rows) if row.action == CREATE]
+    try:
+        state["standards"] = services.standards_build(msp=msp, actor=ctx.actor, rows=[
+            _records(rows[i].values, state["categories_by_name"], state["frameworks_by_name"]) for i in creates])
+    except RecordsRefused as exc:
+        raise RecordsRefused(creates[exc.index], exc) from exc
+
+
+def _prepare(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """First in the write transaction: insert the new categories (last, in the order the file names them)
+    and frameworks, each in one batch; then read them all as they are now, for the updates."""
+    msp, actor, state = ctx.target, ctx.actor, ctx.state
+    for what, insert in (("categories", services.categories_insert), ("frameworks", services.frameworks_insert)):
+        try:
+            insert(msp=msp, actor=actor, **{what: state[what]})
+        except RecordsRefused as exc:
+            raise _in_column(what, state[f"{what}_rows"][exc.index], exc) from exc
+        ctx.counts[f"{what}_created"] += len(state[what])
+    state["categories_by_name"] = {c.name.lower(): c for c in Category.objects.all()}
+    state["frameworks_by_name"] = {f.code.lower(): f for f in Framework.objects.all()}
+
+
+def _create_many(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """In the write transaction, after `_prepare` and before the updates: insert the new standards `_build`
+    made, with their first text revisions and framework mappings, in a few statements."""
+    services.standards_insert(msp=ctx.target, actor=ctx.actor, new=ctx.state["standards"])
+
+
+def _update_many(rows: list[ImportRow], ctx: ApplyContext) -> None:
+    """Last in the write transaction: every update row at once, by the rules of standard_update and
+    standard_retire / standard_reactivate (services.standards_update_many)."""
+    changes = []
+    for row in rows:
+        values = _records(row.values, ctx.state["categories_by_name"], ctx.state["frameworks_by_name"])
+        changes.append(services.StandardChange(
+            standard_id=row.match_id, expected_version=row.match_version, status=values.pop("status", None),
+            fields={c: values[c] for c in row.changes if c != "status"}))
+    services.standards_update_many(msp=ctx.target, actor=ctx.actor, changes=changes)
+
+
+def _apply_row(row: ImportRow, ctx: ApplyContext) -> None:
+    """One update row, as a list of one (the pipeline gives every row to `_create_many` or `_update_many`)."""
+    _update_many([row], ctx)
 
 
 def _conflict(row: ImportRow, change: str) -> RowError:
@@ -325,6 +376,10 @@ LIBRARY_IMPORT = ImportSpec(
     parse_cell=_parse_cell,
     classify=_classify,
     apply_row=_apply_row,
+    build=_build,
+    prepare=_prepare,
+    create_many=_create_many,
+    update_many=_update_many,
     load=lambda msp: Library.load(today=services.msp_today(msp)),
     target_model=Msp,
     noun="standard",
@@ -361,13 +416,17 @@ def library_import_enqueue(*, msp: Msp, actor: User, text: str, name: str, plan:
     return csv_import_enqueue(LIBRARY_IMPORT, target=msp, actor=actor, text=text, name=name, plan=plan)
 
 
+def library_import_submit(*, msp: Msp, actor: User, content: str | bytes, name: str) -> Job:
+    """The API's import: check the whole file against the library now and queue its apply step as a job
+    (the same job the page queues). ImportRefused lists every problem; nothing is queued then."""
+    return csv_import_submit(LIBRARY_IMPORT, target=msp, actor=actor, content=content, name=name)
+
+
 def library_import_apply(*, msp: Msp, actor: User | None, content: str | bytes,
                          plan: Mapping[str, list] | None = None) -> ImportSummary:
-    """Check the file again and write every row in one transaction, in the caller: all rows or none.
-
-    The API answers with the counts, so it applies inline (bounded by the same row cap). With `plan` (from
-    the preview) a row whose match changed since is refused. ImportRefused lists the problems; nothing is
-    written then.
+    """Check the file again and write every row in one transaction, in the caller (scripts and tests):
+    all rows or none. With `plan` (from the preview) a row whose match changed since is refused.
+    ImportRefused lists the problems; nothing is written then.
     """
     return csv_import_apply(LIBRARY_IMPORT, target=msp, actor=actor, content=content, plan=plan)
 

@@ -13,20 +13,32 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from msp.models import Msp, User
-from msp.records import record_archive, record_create, record_restore, record_update
-from msp.tenancy import history
+from msp.records import (
+    RecordsRefused,
+    RecordsStale,
+    record_archive,
+    record_create,
+    record_restore,
+    record_update,
+    records_build,
+    records_insert,
+    records_save_many,
+)
+from msp.tenancy import bump_version, history
 
 from .choices import StandardStatus
-from .models import Category, Framework, Standard, StandardRevision
+from .models import Category, Framework, Standard, StandardFramework, StandardRevision
 from .validators import validate_yes_no_question
 
 # The text a revision keeps; changing any of it is a new revision once the standard has answers.
@@ -35,6 +47,9 @@ TEXT_FIELDS = ("name", "question", "why", "how", "reference_url")
 TAG_MAX_LENGTH = 40
 # `;` separates tags and framework codes in the CSV file, so neither may contain it.
 LIST_SEPARATOR = ";"
+CATEGORY_TAKEN = "A category with this name already exists."
+FRAMEWORK_TAKEN = "A framework with this code already exists."
+STANDARD_TAKEN = "A standard with this name already exists."
 
 
 def msp_today(msp: Msp) -> date:
@@ -83,6 +98,15 @@ def _check_unique(model, *, msp: Msp, field: str, value: str, exclude=None, mess
         raise ValidationError({field: message})
 
 
+def _check_unique_many(model, *, msp: Msp, field: str, values: list[str], message: str) -> None:
+    """`_check_unique` for a list of new values in one query: RecordsRefused names the first one taken."""
+    wanted = {v.lower(): i for i, v in reversed(list(enumerate(values)))}
+    taken = model.objects.filter(msp=msp).annotate(key=Lower(field)).filter(key__in=list(wanted))
+    first = min((wanted[k] for k in taken.values_list("key", flat=True)), default=None)
+    if first is not None:
+        raise RecordsRefused(first, ValidationError({field: message}))
+
+
 def _check_category(category: Category | None, msp: Msp) -> None:
     if category is None:
         raise ValidationError({"category": "Choose a category."})
@@ -112,12 +136,30 @@ def category_create(*, msp: Msp, actor: User | None, name: str, description: str
                     position: int | None = None) -> Category:
     """A new category; without a position it goes last."""
     name = clean_text(name)
-    _check_unique(Category, msp=msp, field="name", value=name,
-                  message="A category with this name already exists.")
+    _check_unique(Category, msp=msp, field="name", value=name, message=CATEGORY_TAKEN)
     if position is None:
         position = _next_category_position(msp)
     return record_create(Category, msp=msp, actor=actor, name=name, description=clean_text(description),
                          position=position)
+
+
+def categories_build(*, msp: Msp, names: list[str]) -> list[Category]:
+    """New categories by the rules of category_create, unsaved (for `categories_insert`) and without a
+    query. RecordsRefused names the first one refused."""
+    return records_build(Category, msp=msp, rows=[{"name": clean_text(name)} for name in names])
+
+
+@transaction.atomic
+def categories_insert(*, msp: Msp, actor: User | None, categories: list[Category]) -> list[Category]:
+    """Save categories made by `categories_build` in a few queries however many: last, in their order.
+    RecordsRefused names the first one whose name was taken meanwhile; nothing is written then."""
+    if not categories:
+        return categories
+    _check_unique_many(Category, msp=msp, field="name", values=[c.name for c in categories], message=CATEGORY_TAKEN)
+    first = _next_category_position(msp)
+    for i, category in enumerate(categories):
+        category.position = first + i
+    return records_insert(categories, msp=msp, actor=actor)
 
 
 @transaction.atomic
@@ -128,7 +170,7 @@ def category_update(*, category: Category, actor: User | None, expected_version:
             fields[key] = clean_text(fields[key])
     if "name" in fields:
         _check_unique(Category, msp=category.msp, field="name", value=fields["name"], exclude=category,
-                      message="A category with this name already exists.")
+                      message=CATEGORY_TAKEN)
     return record_update(category, actor=actor, expected_version=expected_version, **fields)
 
 
@@ -197,14 +239,41 @@ def _framework_fields(fields: dict) -> dict:
     return fields
 
 
+def _new_framework_fields(code: str, name: str) -> dict:
+    fields = _framework_fields({"code": code, "name": name})
+    fields["name"] = fields["name"] or fields["code"]
+    return fields
+
+
 @transaction.atomic
 def framework_create(*, msp: Msp, actor: User | None, code: str, name: str = "") -> Framework:
     """A framework standards can map to; without a name, the code is its name."""
-    fields = _framework_fields({"code": code, "name": name})
-    fields["name"] = fields["name"] or fields["code"]
-    _check_unique(Framework, msp=msp, field="code", value=fields["code"],
-                  message="A framework with this code already exists.")
+    fields = _new_framework_fields(code, name)
+    _check_unique(Framework, msp=msp, field="code", value=fields["code"], message=FRAMEWORK_TAKEN)
     return record_create(Framework, msp=msp, actor=actor, **fields)
+
+
+def frameworks_build(*, msp: Msp, codes: list[str]) -> list[Framework]:
+    """New frameworks (named by their code) by the rules of framework_create, unsaved (for
+    `frameworks_insert`) and without a query. RecordsRefused names the first one refused."""
+    rows = []
+    for index, code in enumerate(codes):
+        try:
+            rows.append(_new_framework_fields(code, ""))
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    return records_build(Framework, msp=msp, rows=rows)
+
+
+@transaction.atomic
+def frameworks_insert(*, msp: Msp, actor: User | None, frameworks: list[Framework]) -> list[Framework]:
+    """Save frameworks made by `frameworks_build` in a few queries however many. RecordsRefused names the
+    first one whose code was taken meanwhile; nothing is written then."""
+    if not frameworks:
+        return frameworks
+    _check_unique_many(Framework, msp=msp, field="code", values=[f.code for f in frameworks],
+                       message=FRAMEWORK_TAKEN)
+    return records_insert(frameworks, msp=msp, actor=actor)
 
 
 @transaction.atomic
@@ -213,7 +282,7 @@ def framework_update(*, framework: Framework, actor: User | None, expected_versi
     fields = _framework_fields(fields)
     if "code" in fields:
         _check_unique(Framework, msp=framework.msp, field="code", value=fields["code"], exclude=framework,
-                      message="A framework with this code already exists.")
+                      message=FRAMEWORK_TAKEN)
     return record_update(framework, actor=actor, expected_version=expected_version, **fields)
 
 
@@ -249,18 +318,16 @@ def _revision_create(standard: Standard, *, actor: User | None) -> StandardRevis
                          **{key: getattr(standard, key) for key in REVISION_FIELDS})
 
 
-@transaction.atomic
-def standard_create(*, msp: Msp, actor: User | None, category: Category, name: str, question: str, why: str,
-                    how: str, reference_url: str = "", priority: str | None = None, frequency: str | None = None,
-                    tags: Iterable[str] | str | None = None, frameworks: Iterable[Framework] = (),
-                    status: str = StandardStatus.ACTIVE, last_reviewed_on: date | None = None) -> Standard:
-    """A new standard with revision 1 of its text. It may be created retired (a library import)."""
+def _new_standard(msp: Msp, *, category: Category, name: str, question: str, why: str, how: str,
+                  reference_url: str = "", priority: str | None = None, frequency: str | None = None,
+                  tags: Iterable[str] | str | None = None, frameworks: Iterable[Framework] = (),
+                  status: str = StandardStatus.ACTIVE, last_reviewed_on: date | None = None,
+                  ) -> tuple[dict, list[Framework]]:
+    """The fields of a new standard and its frameworks, checked by every rule but the unique name."""
     _check_category(category, msp)
     frameworks = _check_frameworks(frameworks, msp)
     fields = _standard_fields({"name": name, "question": question, "why": why, "how": how,
                                "reference_url": reference_url, "tags": tags or []})
-    _check_unique(Standard, msp=msp, field="name", value=fields["name"],
-                  message="A standard with this name already exists.")
     if priority:
         fields["priority"] = priority
     if frequency:
@@ -269,12 +336,103 @@ def standard_create(*, msp: Msp, actor: User | None, category: Category, name: s
         fields.update(status=StandardStatus.RETIRED, retired_at=timezone.now())
     elif status != StandardStatus.ACTIVE:
         raise ValidationError({"status": f"“{status}” is not a status; use active or retired."})
-    standard = record_create(Standard, msp=msp, actor=actor, category=category, revision=1,
-                             last_reviewed_on=last_reviewed_on, **fields)
+    fields.update(category=category, revision=1, last_reviewed_on=last_reviewed_on)
+    return fields, frameworks
+
+
+def _revision_fields(standard: Standard, actor: User | None) -> dict:
+    return {"standard": standard, "number": standard.revision, "created_by": actor,
+            **{key: getattr(standard, key) for key in REVISION_FIELDS}}
+
+
+def _revision_create(standard: Standard, *, actor: User | None) -> StandardRevision:
+    return record_create(StandardRevision, msp=standard.msp, actor=actor, **_revision_fields(standard, actor))
+
+
+@transaction.atomic
+def standard_create(*, msp: Msp, actor: User | None, **fields) -> Standard:
+    """A new standard with revision 1 of its text (the fields of `_new_standard`). It may be created
+    retired (a library import)."""
+    fields, frameworks = _new_standard(msp, **fields)
+    _check_unique(Standard, msp=msp, field="name", value=fields["name"], message=STANDARD_TAKEN)
+    standard = record_create(Standard, msp=msp, actor=actor, **fields)
     with history(actor):
         standard.frameworks.set(frameworks, through_defaults={"msp": standard.msp})
     _revision_create(standard, actor=actor)
     return standard
+
+
+@dataclass
+class NewStandards:
+    """Unsaved standards with their first text revisions and framework mappings (`standards_build`)."""
+
+    standards: list[Standard]
+    links: list[StandardFramework]  # in the order of `standards`
+    revisions: list[StandardRevision]
+
+
+def standards_build(*, msp: Msp, actor: User | None, rows: list[dict]) -> NewStandards:
+    """New standards (each row the fields of standard_create), checked by its rules but the unique name,
+    with revision 1 of their text and their framework mappings: unsaved, for `standards_insert`, and
+    without a query, so an import checks them before its write transaction opens. A row may name a
+    category or framework that `categories_build` / `frameworks_build` made. RecordsRefused names the
+    first row refused."""
+    prepared = []
+    for index, row in enumerate(rows):
+        try:
+            prepared.append(_new_standard(msp, **row))
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    standards = records_build(Standard, msp=msp, rows=[f for f, _ in prepared])
+    links = [{"standard": standard, "framework": framework}
+             for standard, (_, frameworks) in zip(standards, prepared, strict=True) for framework in frameworks]
+    return NewStandards(
+        standards=standards, links=records_build(StandardFramework, msp=msp, rows=links),
+        revisions=records_build(StandardRevision, msp=msp,
+                                rows=[_revision_fields(standard, actor) for standard in standards]))
+
+
+@transaction.atomic
+def standards_insert(*, msp: Msp, actor: User | None, new: NewStandards) -> list[Standard]:
+    """Save what `standards_build` made in a few queries however many; history records every insert as
+    one by one would. RecordsRefused names the first standard whose name was taken, or whose category
+    was archived, since it was built; nothing is written then."""
+    standards = new.standards
+    if not standards:
+        return standards
+    _check_unique_many(Standard, msp=msp, field="name", values=[s.name for s in standards], message=STANDARD_TAKEN)
+    archived = {c.pk: c for c in Category.objects.filter(pk__in={s.category_id for s in standards},
+                                                         archived_at__isnull=False)}
+    for index, standard in enumerate(standards):
+        if standard.category_id in archived:
+            try:
+                _check_category(archived[standard.category_id], msp)
+            except ValidationError as exc:
+                raise RecordsRefused(index, exc) from exc
+    records_insert(standards, msp=msp, actor=actor)
+    records_insert(new.links, msp=msp, actor=actor)
+    records_insert(new.revisions, msp=msp, actor=actor)
+    return standards
+
+
+def _standard_changes(standard: Standard, fields: dict, *, answered: Callable[[], bool],
+                      ) -> tuple[dict, list[Framework] | None, bool, bool]:
+    """The checked fields of a change of `standard` (all rules of standard_update but the unique name), its
+    frameworks (None: unchanged), whether its text changes and whether that makes a new revision."""
+    if "status" in fields or "retired_at" in fields or "revision" in fields:
+        raise ValidationError("Retire or reactivate a standard with its own action; revisions are numbered "
+                              "automatically.")
+    frameworks = fields.pop("frameworks", None)
+    if frameworks is not None:
+        frameworks = _check_frameworks(frameworks, standard.msp)
+    fields = _standard_fields(fields)
+    if "category" in fields and fields["category"] != standard.category:
+        _check_category(fields["category"], standard.msp)
+    text_changed = any(key in fields and fields[key] != getattr(standard, key) for key in REVISION_FIELDS)
+    new_revision = text_changed and answered()
+    if new_revision:
+        fields["revision"] = standard.revision + 1
+    return fields, frameworks, text_changed, new_revision
 
 
 @transaction.atomic
@@ -287,22 +445,11 @@ def standard_update(*, standard: Standard, actor: User | None, expected_version:
     a new revision holds the new text (the answered revision stays as it was); without answers, the
     current revision is corrected in place.
     """
-    if "status" in fields or "retired_at" in fields or "revision" in fields:
-        raise ValidationError("Retire or reactivate a standard with its own action; revisions are numbered "
-                              "automatically.")
-    frameworks = fields.pop("frameworks", None)
-    if frameworks is not None:
-        frameworks = _check_frameworks(frameworks, standard.msp)
-    fields = _standard_fields(fields)
+    fields, frameworks, text_changed, new_revision = _standard_changes(standard, fields,
+                                                                       answered=standard.answers.exists)
     if "name" in fields:
         _check_unique(Standard, msp=standard.msp, field="name", value=fields["name"], exclude=standard,
-                      message="A standard with this name already exists.")
-    if "category" in fields and fields["category"] != standard.category:
-        _check_category(fields["category"], standard.msp)
-    text_changed = any(key in fields and fields[key] != getattr(standard, key) for key in REVISION_FIELDS)
-    new_revision = text_changed and standard.answers.exists()
-    if new_revision:
-        fields["revision"] = standard.revision + 1
+                      message=STANDARD_TAKEN)
     standard = record_update(standard, actor=actor, expected_version=expected_version, **fields)
     with history(actor):
         if frameworks is not None and set(frameworks) != set(standard.frameworks.all()):
@@ -313,6 +460,108 @@ def standard_update(*, standard: Standard, actor: User | None, expected_version:
         current = StandardRevision.objects.get(standard=standard, number=standard.revision)
         record_update(current, actor=actor, **{key: getattr(standard, key) for key in REVISION_FIELDS})
     return standard
+
+
+@dataclass
+class StandardChange:
+    """One change of `standards_update_many`: the fields of standard_update (those that change), then the
+    status the standard should have (retired or active; None leaves it)."""
+
+    standard_id: object
+    expected_version: int
+    fields: dict
+    status: str | None = None
+
+
+def _saved(objs: list, fields: list[str], now) -> None:
+    """Validate and save changed records of one model in a few statements (history records each)."""
+    if not objs:
+        return
+    relations = [f.name for f in objs[0]._meta.concrete_fields if f.is_relation]
+    for obj in objs:
+        obj.updated_at = now
+        # The database's constraints hold the rest; foreign keys were checked by the caller.
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    records_save_many(objs, [*fields, "updated_at"])
+
+
+@transaction.atomic
+def standards_update_many(*, msp: Msp, actor: User | None, changes: list[StandardChange]) -> None:
+    """Apply many changes (an import's updates) by the rules of standard_update and then standard_retire /
+    standard_reactivate, in a few queries however many: the same versions, revisions, mappings and
+    history as one by one. The standards are locked and their versions checked first. RecordsStale (a
+    standard saved by someone else since) or RecordsRefused name the first refused change; nothing is
+    written then."""
+    if not changes:
+        return
+    ids = [change.standard_id for change in changes]
+    locked = Standard.objects.select_for_update(no_key=True, of=("self",)).select_related("category").in_bulk(ids)
+    answered = set(Standard.objects.filter(pk__in=ids, answers__isnull=False).values_list("pk", flat=True))
+    links: dict = {}
+    for pk, standard_id, framework_id in StandardFramework.objects.filter(standard_id__in=ids).values_list(
+            "pk", "standard_id", "framework_id"):
+        links.setdefault(standard_id, {})[framework_id] = pk
+    names = {}
+    changed, fields_changed, statuses, mappings, new_revisions, corrected = [], set(), [], {}, [], []
+    for index, change in enumerate(changes):
+        standard = locked.get(change.standard_id)
+        # As one by one: the fields' change checks the version; a status change alone applies to the latest.
+        if standard is None or (change.fields and standard.version != change.expected_version):
+            raise RecordsStale(index, standard.version if standard else 0)
+        try:
+            if change.fields:
+                fields, frameworks, text_changed, new_revision = _standard_changes(
+                    standard, dict(change.fields), answered=lambda standard=standard: standard.pk in answered)
+                if "name" in fields:
+                    names[fields["name"].lower()] = (index, standard.pk)
+                bump_version(standard)
+                for key, value in fields.items():
+                    setattr(standard, key, value)
+                changed.append(standard)
+                fields_changed.update(fields)
+                if frameworks is not None and {f.pk for f in frameworks} != set(links.get(standard.pk, {})):
+                    mappings[standard.pk] = frameworks
+                if new_revision:
+                    new_revisions.append(standard)
+                elif text_changed:
+                    corrected.append(standard)
+            if change.status == StandardStatus.RETIRED and standard.status != StandardStatus.RETIRED:
+                statuses.append((standard, StandardStatus.RETIRED, timezone.now()))
+            elif change.status == StandardStatus.ACTIVE and standard.status == StandardStatus.RETIRED:
+                _check_category(standard.category, msp)
+                statuses.append((standard, StandardStatus.ACTIVE, None))
+        except ValidationError as exc:
+            raise RecordsRefused(index, exc) from exc
+    taken = Standard.objects.annotate(key=Lower("name")).filter(msp=msp, key__in=list(names))
+    for key, pk in taken.values_list("key", "pk"):
+        if pk != names[key][1]:
+            raise RecordsRefused(names[key][0], ValidationError({"name": STANDARD_TAKEN}))
+    now = timezone.now()
+    with history(actor):
+        _saved(changed, sorted(fields_changed) + ["version"], now)
+        removed, added = [], []
+        for standard_id, frameworks in mappings.items():
+            have, want = links.get(standard_id, {}), {framework.pk: framework for framework in frameworks}
+            removed += [pk for framework_id, pk in have.items() if framework_id not in want]
+            added += [{"standard_id": standard_id, "framework": framework}
+                      for framework_id, framework in want.items() if framework_id not in have]
+        StandardFramework.objects.filter(pk__in=removed).delete()
+        records_insert(records_build(StandardFramework, msp=msp, rows=added), msp=msp, actor=actor)
+        records_insert(records_build(StandardRevision, msp=msp, rows=[_revision_fields(standard, actor)
+                                                                      for standard in new_revisions]),
+                       msp=msp, actor=actor)
+        current = {rev.standard_id: rev for rev in StandardRevision.objects.filter(
+            standard_id__in=[standard.pk for standard in corrected])
+            if rev.number == locked[rev.standard_id].revision}
+        for standard in corrected:
+            for key in REVISION_FIELDS:
+                setattr(current[standard.pk], key, getattr(standard, key))
+        _saved([current[standard.pk] for standard in corrected], list(REVISION_FIELDS), now)
+        # A status change is its own save, as standard_retire / standard_reactivate make it.
+        for standard, status, retired_at in statuses:
+            bump_version(standard)
+            standard.status, standard.retired_at = status, retired_at
+        _saved([standard for standard, _, _ in statuses], ["status", "retired_at", "version"], now)
 
 
 @transaction.atomic

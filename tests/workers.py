@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,9 +15,11 @@ from urllib.parse import quote
 
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
+from django_scopes import scope
 
 from msp.celery import app
+from msp.rls import db_tenant
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,3 +81,31 @@ def worker_process(*, step_delay: float = 0, media_root=None) -> Iterator[subpro
         proc.wait(timeout=10)
         log.close()
         os.unlink(log.name)
+
+
+def seconds_meanwhile(msp_id, writes: Callable[[], None]) -> float:
+    """Run `writes` (writes of the MSP `msp_id`) on a second connection, in a thread, while the caller holds
+    its transaction open, each statement allowed to wait 1 s for a lock (a longer wait fails with the
+    database's lock timeout). Returns how long they took; re-raises what they raised."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            with db_tenant(msp_id), scope(msp=msp_id):
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                started = time.monotonic()
+                writes()
+                outcome.append(time.monotonic() - started)
+        except Exception as exc:  # noqa: BLE001 - raised again in the test's thread
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=run)
+    writer.start()
+    writer.join(30)
+    assert outcome, "the writes did not finish within 30 seconds"
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]

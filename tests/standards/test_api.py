@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
+from msp.models import Job
 from msp.roles import Role
 from standards import csv_io
 from standards.models import Category, Standard
@@ -160,7 +161,7 @@ def test_categories_and_frameworks(tenant, library, api):
     assert (response.status_code, response["ETag"]) == (200, '"2"')
 
 
-def test_export_and_import(tenant, other_tenant, library, api):
+def test_export_and_import(tenant, other_tenant, library, api, login, django_capture_on_commit_callbacks, settings):
     response = api(Role.VIEWER).get(f"{API}/standards/export/")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -169,11 +170,21 @@ def test_export_and_import(tenant, other_tenant, library, api):
         assert exported.decode() == csv_io.export_csv()
 
     bravo = api_for(other_tenant)
-    response = bravo.post(f"{API}/standards/import/", exported, content_type="text/csv")
-    assert response.status_code == 200
-    assert response.json() == {"created": 4, "updated": 0, "unchanged": 0, "categories_created": 2,
-                               "frameworks_created": 2}
+    # The file is checked in the request; the job it queues runs once the request commits (a worker runs
+    # it; here the task runs eagerly on commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = bravo.post(f"{API}/standards/import/", exported, content_type="text/csv")
+    assert response.status_code == 202
+    job = response.json()
+    assert (job["kind"], job["title"], job["status"]) == ("library_import", "Import library CSV (API)", "queued")
+    assert response["Location"] == job["status_url"] == f"http://testserver{API}/jobs/{job['id']}/"
+    done = bravo.get(response["Location"]).json()
+    assert (done["status"], done["message"], done["result"], done["errors"]) == (
+        "succeeded", "Imported 4 standards: 4 created, 0 updated, 0 unchanged.",
+        {"created": 4, "updated": 0, "unchanged": 0, "categories_created": 2, "frameworks_created": 2}, [])
     assert bravo.get(f"{API}/standards/export/").content == exported
+    # The person's jobs list shows it, as for an import started on the page.
+    assert "Import library CSV (API)" in login(other_tenant.users[Role.OWNER]).get("/jobs/").content.decode()
 
     bad = exported.decode().replace("high,quarterly", "urgent,quarterly").replace("Look.", "")
     response = bravo.post(f"{API}/standards/import/",
@@ -184,6 +195,13 @@ def test_export_and_import(tenant, other_tenant, library, api):
          "text": "row 2, column priority: “urgent” is not a priority; use one of: high, medium, low."},
         {"row": 5, "column": "how", "message": "is required.", "text": "row 5, column how: is required."},
     ]}
+    settings.CSV_IMPORT_MAX_ROWS = 3
+    response = bravo.post(f"{API}/standards/import/", exported, content_type="text/csv")
+    assert (response.status_code, response.json()["errors"][0]["message"]) == (400, (
+        "The file has 4 rows after the header; an import takes at most 3. Split it into files of at most 3 rows. "
+        "Nothing was changed."))
+    with scope(msp=other_tenant.msp):
+        assert list(Job.objects.values_list("status", flat=True)) == ["succeeded"]  # nothing else was queued
     response = bravo.post(f"{API}/standards/import/", {"name": "x"}, content_type=JSON)
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == (
