@@ -377,7 +377,7 @@ def _grouped(qs: QuerySet, vcio_path: str, **aggregates) -> dict[int | None, dic
 FLAGS = [*STEPS, "roadmap_and_budget", "business_knowledge"]  # the yes/no annotations of managed_clients
 
 
-def _managed_grouped(period: Period) -> dict[int | None, dict]:
+def managed_by_vcio(period: Period) -> dict[int | None, dict]:
     """The managed clients' figures by vCIO in one statement: each client's row of `managed_clients` (its
     steps, flags and latest two scores) is computed once, then grouped. Aggregating the annotated queryset
     directly would repeat each score's subquery in every aggregate that reads it (six times a client)."""
@@ -445,7 +445,7 @@ def scorecard_build(*, msp: Msp, period: Period, only_vcio: User | None = None) 
     ids = [v.pk for v in vcios]
     currency = msp.currency
 
-    managed = _managed_grouped(period)
+    managed = managed_by_vcio(period)
     churn = _grouped(churned_clients(period), "vcio_id", n=Count("pk"), mrr=Sum("mrr"),
                      scored=Count("pk", filter=Q(latest_score__isnull=False)), score=Avg("latest_score"),
                      missed=Sum("missed"))

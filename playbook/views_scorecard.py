@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import zoneinfo
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -34,6 +34,7 @@ from .scorecard import (
     FIGURE_BY_KEY,
     FIGURES,
     GUIDE_CLIENTS,
+    RATING_LABELS,
     PeriodError,
     Scorecard,
     drilldown,
@@ -87,7 +88,7 @@ class TableRow:
     cells: SafeString
 
 
-def _table(card: Scorecard, query: str) -> list[TableRow]:
+def scorecard_table(card: Scorecard, query: str) -> list[TableRow]:
     """The scorecard's table as rows of finished cells: each value (linked to the clients behind it, or to the
     survey results), its rating badge and its detail. Built here in one pass, not by the template engine cell
     by cell (a large MSP's table has hundreds of cells); every text from the data is escaped."""
@@ -107,7 +108,7 @@ def _table(card: Scorecard, query: str) -> list[TableRow]:
                          f'figure">{shown}</a>')
             else:
                 value = f'<span class="sc-value fw-semibold">{shown}</span>'
-            badge = (f'\n<span class="badge sc-rating {band_badge(band)}">{escape(figure.rating_label)}</span>'
+            badge = (f'\n<span class="badge sc-rating {band_badge(band)}">{RATING_LABELS[band]}</span>'
                      if band != NONE else "")
             detail = f'\n<div class="small text-body-secondary">{escape(figure.detail)}</div>' if figure.detail else ""
             cells.append(f'<td class="text-end" data-column="{index}" data-rating="{band}">{value}{badge}{detail}</td>')
@@ -135,7 +136,7 @@ def scorecard(request):
                                only_vcio=request.user if _own_only(request) else None)
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     return render(request, "playbook/scorecard.html", {
-        "card": card, "table": _table(card, query), "period": period, "query": query, "charts": _charts(card),
+        "card": card, "table": scorecard_table(card, query), "period": period, "query": query, "charts": _charts(card),
         "can_assess": can(request.role, Perm.ASSESS_PRACTICE)})
 
 
