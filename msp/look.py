@@ -89,6 +89,11 @@ BAND_TONES = {GREEN: "good", AMBER: "waiting", RED: "bad", NONE: "muted"}
 BAND_INK = {GREEN: "#146c43", AMBER: "#8a5a00", RED: "#b02a37", NONE: "#495057"}
 
 
+def band_badge(band: str) -> str:
+    """The badge classes of a red/amber/green band or scorecard rating."""
+    return TONES[BAND_TONES.get(band, "muted")].badge
+
+
 def score_band(value) -> str:
     """The band of a 0-100 score: green from settings.SCORE_BANDS["green"], amber from ["amber"], red below;
     "none" for no score."""

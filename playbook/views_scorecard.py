@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import zoneinfo
+from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,9 +17,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from msp.charts import guide_bar_chart
+from msp.look import NONE, band_badge
 from msp.permissions import require_perm
 from msp.replica import replica_reads
 from msp.roles import Perm, can
@@ -30,6 +34,7 @@ from .scorecard import (
     FIGURE_BY_KEY,
     FIGURES,
     GUIDE_CLIENTS,
+    RATING_LABELS,
     PeriodError,
     Scorecard,
     drilldown,
@@ -73,6 +78,45 @@ def _charts(card: Scorecard):
     return charts
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One figure's row of the table: its heading cells and, ready as HTML, a cell per column."""
+
+    key: str
+    label: str
+    guide: str
+    cells: SafeString
+
+
+def scorecard_table(card: Scorecard, query: str) -> list[TableRow]:
+    """The scorecard's table as rows of finished cells: each value (linked to the clients behind it, or to the
+    survey results), its rating badge and its detail. Built here in one pass, not by the template engine cell
+    by cell (a large MSP's table has hundreds of cells); every text from the data is escaped."""
+    survey_url = reverse("survey_results")
+    query = escape(query)
+    rows = []
+    for d, figures in card.rows():
+        figure_url = f"{reverse('scorecard_figure', args=[d.key])}?{query}&amp;vcio="
+        cells = []
+        for index, (column, figure) in enumerate(figures):
+            band, shown = figure.rating, escape(figure.display)
+            if figure.drillable:
+                value = f'<a href="{figure_url}{column.key}" class="sc-value fw-semibold">{shown}</a>'
+            elif d.family == "survey" and figure.value is not None:
+                target = f"{survey_url}?vcio={column.vcio.pk}" if column.vcio else survey_url
+                value = (f'<a href="{target}" class="sc-value fw-semibold" title="The survey results behind this '
+                         f'figure">{shown}</a>')
+            else:
+                value = f'<span class="sc-value fw-semibold">{shown}</span>'
+            badge = (f'\n<span class="badge sc-rating {band_badge(band)}">{RATING_LABELS[band]}</span>'
+                     if band != NONE else "")
+            detail = f'\n<div class="small text-body-secondary">{escape(figure.detail)}</div>' if figure.detail else ""
+            cells.append(f'<td class="text-end" data-column="{index}" data-rating="{band}">{value}{badge}{detail}</td>')
+        rows.append(TableRow(key=d.key, label=d.label, guide=d.guide,
+                             cells=mark_safe("\n".join(cells))))  # noqa: S308 - every text is escaped above
+    return rows
+
+
 def _guide_value(key: str):
     green = settings.SCORECARD_RATINGS.get(key, {}).get("green")
     if green is None:
@@ -92,7 +136,7 @@ def scorecard(request):
                                only_vcio=request.user if _own_only(request) else None)
     query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
     return render(request, "playbook/scorecard.html", {
-        "card": card, "period": period, "query": query, "charts": _charts(card),
+        "card": card, "table": scorecard_table(card, query), "period": period, "query": query, "charts": _charts(card),
         "can_assess": can(request.role, Perm.ASSESS_PRACTICE)})
 
 

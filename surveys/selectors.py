@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from clients.models import Client
@@ -63,37 +63,32 @@ def _one_place(value: Decimal) -> Decimal:
     return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
-def _average(scores: list[int]) -> Decimal | None:
-    return _one_place(Decimal(sum(scores)) / len(scores)) if scores else None
-
-
-def _share_on_target(scores: list[int]) -> Decimal | None:
-    return _one_place(Decimal(100 * sum(1 for s in scores if s >= TARGET)) / len(scores)) if scores else None
+def _share(part: int, whole: int) -> Decimal | None:
+    return _one_place(Decimal(100 * part) / whole) if whole else None
 
 
 @dataclass
 class QuestionFigures:
-    """One question's figures in one year: the average score and the share (percent) of answers >= 8."""
+    """One question's figures in one year, from its answers counted in the database: how many were given,
+    their sum and how many were on target (>= 8); the average score and the share (percent) on target."""
 
     position: int
     text: str
-    scores: list[int] = field(default_factory=list)
+    answers: int = 0
+    total: int = 0
+    on_target: int = 0
 
     @property
     def average(self) -> Decimal | None:
-        return _average(self.scores)
+        return _one_place(Decimal(self.total) / self.answers) if self.answers else None
 
     @property
     def share_on_target(self) -> Decimal | None:
-        return _share_on_target(self.scores)
-
-    @property
-    def answers(self) -> int:
-        return len(self.scores)
+        return _share(self.on_target, self.answers)
 
     @property
     def below_target(self) -> int:
-        return sum(1 for s in self.scores if s < TARGET)
+        return self.answers - self.on_target
 
 
 @dataclass
@@ -108,19 +103,16 @@ class YearFigures:
 
     @property
     def response_rate(self) -> Decimal | None:
-        return _one_place(Decimal(100 * self.responded) / self.invited) if self.invited else None
-
-    @property
-    def scores(self) -> list[int]:
-        return [s for q in self.questions for s in q.scores]
+        return _share(self.responded, self.invited)
 
     @property
     def average(self) -> Decimal | None:
-        return _average(self.scores)
+        answers = sum(q.answers for q in self.questions)
+        return _one_place(Decimal(sum(q.total for q in self.questions)) / answers) if answers else None
 
     @property
     def share_on_target(self) -> Decimal | None:
-        return _share_on_target(self.scores)
+        return _share(sum(q.on_target for q in self.questions), sum(q.answers for q in self.questions))
 
 
 def _invitations(*, client: Client | None, vcio_id: int | None) -> QuerySet[SurveyInvitation]:
@@ -141,25 +133,24 @@ def survey_results(*, client: Client | None = None, vcio_id: int | None = None,
     invitations = _invitations(client=client, vcio_id=vcio_id)
     if year is not None:
         invitations = invitations.filter(campaign__year=year)
-    rows = list(invitations.values_list("campaign_id", "answered_at"))
-    figures = {c.pk: YearFigures(year=c.year, campaign=c)
-               for c in SurveyCampaign.objects.filter(pk__in={campaign_id for campaign_id, _ in rows})}
-    for campaign_id, answered in rows:
-        figures[campaign_id].invited += 1
-        figures[campaign_id].responded += answered is not None
-    answers = SurveyAnswer.objects.filter(response__invitation__in=invitations).values_list(
-        "response__campaign_id", "question__position", "question__text", "score")
-    grouped: dict = defaultdict(lambda: defaultdict(list))
-    words: dict = defaultdict(lambda: defaultdict(int))
-    for campaign_id, position, text, score in answers:
-        grouped[campaign_id][position].append(score)
-        words[(campaign_id, position)][text] += 1
-    for campaign_id, positions in grouped.items():
-        for position in sorted(positions):
-            texts = words[(campaign_id, position)]
-            text = max(texts, key=lambda t: texts[t])
-            figures[campaign_id].questions.append(QuestionFigures(position=position, text=text,
-                                                                  scores=positions[position]))
+    sent = {row["campaign_id"]: row for row in invitations.order_by().values("campaign_id").annotate(
+        invited=Count("pk"), responded=Count("answered_at"))}
+    figures = {c.pk: YearFigures(year=c.year, campaign=c, invited=sent[c.pk]["invited"],
+                                 responded=sent[c.pk]["responded"])
+               for c in SurveyCampaign.objects.filter(pk__in=list(sent))}
+    # Counted in the database, by campaign, position and wording: a handful of rows however many answered.
+    answers = (SurveyAnswer.objects.filter(response__invitation__in=invitations).order_by()
+               .values_list("response__campaign_id", "question__position", "question__text")
+               .annotate(n=Count("pk"), total=Sum("score"), on_target=Count("pk", filter=Q(score__gte=TARGET)))
+               .order_by("response__campaign_id", "question__position", "-n", "question__text"))
+    for campaign_id, position, text, n, total, on_target in answers:
+        questions = figures[campaign_id].questions
+        if questions and questions[-1].position == position:  # another wording of the same position
+            last = questions[-1]
+            last.answers, last.total, last.on_target = last.answers + n, last.total + total, last.on_target + on_target
+        else:  # the position's most answered wording comes first and names it
+            questions.append(QuestionFigures(position=position, text=text, answers=n, total=total,
+                                             on_target=on_target))
     return sorted(figures.values(), key=lambda f: f.year, reverse=True)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
-from msp.look import BAND_INK, BAND_LABELS, BAND_TONES, STATUSES, TONES, score_band, status_look
+from msp.look import BAND_INK, BAND_LABELS, BAND_TONES, STATUSES, TONES, band_badge, score_band, status_look
 from msp.money import format_money
 from msp.roles import can as role_can
 
@@ -82,10 +82,7 @@ def tone_badge(status: str) -> str:
     return status_look(status)[0].badge
 
 
-@register.filter
-def band_badge(band: str) -> str:
-    """The badge classes of a red/amber/green band or scorecard rating."""
-    return TONES[BAND_TONES.get(band, "muted")].badge
+register.filter("band_badge", band_badge)  # the badge classes of a band or scorecard rating
 
 
 @register.inclusion_tag("reports/includes/look_css.html")

@@ -5,7 +5,8 @@ interleaved: median and p95 server time, query count and HTML size. Prints a tab
 Skipped by `make test` (marker `bench`). Times are printed, not asserted (the machine decides them); what must
 not grow with the data is asserted: query counts equal at both sizes and under 20, pages under 150 KB, saving an
 answer in at most 6 queries. `BENCH_RUNS` sets the runs per page (default 15); `BENCH_SCALE=0.1` seeds both
-MSPs smaller for a quick look.
+MSPs smaller for a quick look; `BENCH_PAGES` (names of the table's rows, comma-separated, e.g.
+`BENCH_PAGES="scorecard (owner),survey results"`) measures only those, written to var/bench-pages.json.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+PAGES = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
+
+
+def wanted(name: str) -> bool:
+    """Whether `BENCH_PAGES` (empty: every page and operation) asks for `name`."""
+    return not PAGES or name in PAGES
 
 # The floor of the scorecard: its main aggregates (managed clients, MRR, latest and previous alignment score,
 # client meetings held and missed) per vCIO, in hand-written SQL.
@@ -181,28 +188,34 @@ def test_bench(queued_tasks):
 
     sides = {"small": Side(small), "large": Side(large)}
     rows: list[Row] = []
-    for size, side in sides.items():  # a year of meetings first: the QBR agenda needs a planned QBR
-        with scope(msp=side.msp), task_db_tenant(side.msp.pk):  # as the nightly task runs it
-            rows.append(measure_once("schedule a year of meetings", size,
-                                     lambda side=side: meetings_schedule(msp=side.msp, send_invitations=False)))
-    pages = {size: _pages(side) for size, side in sides.items()}
+    if wanted("schedule a year of meetings") or wanted("QBR agenda build"):
+        for size, side in sides.items():  # a year of meetings first: the QBR agenda needs a planned QBR
+            with scope(msp=side.msp), task_db_tenant(side.msp.pk):  # as the nightly task runs it
+                rows.append(measure_once("schedule a year of meetings", size,
+                                         lambda side=side: meetings_schedule(msp=side.msp, send_invitations=False)))
+    pages = {size: {name: fn for name, fn in _pages(side).items() if wanted(name)} for size, side in sides.items()}
     for name in pages["large"]:
         for size in sides:
             status = getattr(pages[size][name](), "status_code", 200)
             assert status in (200, 202), (name, size, status)
         rows += measure_pair(name, {size: pages[size][name] for size in sides}, runs=RUNS)
-    rows += measure_service("save one answer (service)",
-                            {size: side.save_answer_service for size, side in sides.items()}, runs=RUNS)
-    rows += measure_pair("QBR agenda build", {size: side.qbr_agenda for size, side in sides.items()}, runs=RUNS)
-    rows += measure_pair("roadmap PDF render", {size: side.roadmap_pdf for size, side in sides.items()},
-                         runs=max(3, RUNS // 5))
+    if wanted("save one answer (service)"):
+        rows += measure_service("save one answer (service)",
+                                {size: side.save_answer_service for size, side in sides.items()}, runs=RUNS)
+    if wanted("QBR agenda build"):
+        rows += measure_pair("QBR agenda build", {size: side.qbr_agenda for size, side in sides.items()}, runs=RUNS)
+    if wanted("roadmap PDF render"):
+        rows += measure_pair("roadmap PDF render", {size: side.roadmap_pdf for size, side in sides.items()},
+                             runs=max(3, RUNS // 5))
     rows.sort(key=lambda row: (row.page, row.size != "small"))
 
-    floors = {"scorecard (owner)": scorecard_floor(sides["large"])}
-    hand = time_sql(FLOOR_SQL, [large.msp.pk, large.msp.pk], runs=RUNS)
-    print(f"\nThe scorecard's main aggregates in one hand-written statement: {hand} ms")
+    floors = {}
+    if wanted("scorecard (owner)"):
+        floors["scorecard (owner)"] = scorecard_floor(sides["large"])
+        hand = time_sql(FLOOR_SQL, [large.msp.pk, large.msp.pk], runs=RUNS)
+        print(f"\nThe scorecard's main aggregates in one hand-written statement: {hand} ms")
     print("\n" + table(rows, floors))
-    write_json(ROOT / "var" / "bench.json", rows, floors)
+    write_json(ROOT / "var" / ("bench-pages.json" if PAGES else "bench.json"), rows, floors)
 
     by = {(row.page, row.size): row for row in rows}
     for name in pages["large"]:
@@ -210,4 +223,5 @@ def test_bench(queued_tasks):
         assert big.queries == little.queries, f"{name}: {little.queries} queries small, {big.queries} large"
         assert big.queries < 20, f"{name}: {big.queries} queries"
         assert big.bytes <= 150 * 1024, f"{name}: {big.bytes} bytes"
-    assert by[("save one answer (service)", "large")].queries <= 6
+    if wanted("save one answer (service)"):
+        assert by[("save one answer (service)", "large")].queries <= 6

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Avg, Count, F, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
@@ -21,7 +22,21 @@ from msp.activities import activity_record
 from msp.roles import Role
 from playbook.assessment import QUESTIONS, data_answers
 from playbook.models import PracticeAssessment
-from playbook.scorecard import PeriodError, drilldown, period_parse, rating, scorecard_build
+from playbook.scorecard import (
+    FIGURES,
+    FLAGS,
+    Column,
+    Figure,
+    PeriodError,
+    Scorecard,
+    drilldown,
+    managed_by_vcio,
+    managed_clients,
+    period_parse,
+    rating,
+    scorecard_build,
+)
+from playbook.views_scorecard import scorecard_table
 from roadmaps.models import Initiative
 from surveys.models import Survey, SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyQuestion, SurveyResponse
 from tests import factories as f
@@ -396,3 +411,66 @@ def test_survey_figures_come_from_the_survey_answers_of_the_period(tenant, login
     vcio_id = tenant.users[Role.VCIO].pk
     assert body.count(f'href="/surveys/results/?vcio={vcio_id}" class="sc-value fw-semibold"') == 2
     assert body.count('href="/surveys/results/" class="sc-value fw-semibold"') == 2
+
+
+def test_the_managed_figures_in_one_statement_equal_the_querysets_grouped(tenant, other_tenant):
+    """The managed clients' figures, each client's row computed once then grouped, equal the annotated
+    queryset aggregated by the ORM, vCIO by vCIO (also the clients without a vCIO)."""
+    build_msp(tenant)
+    grow(other_tenant, 12, 3)
+    with scopes_disabled():  # a QBR still planned after its end counts as missed; an archived client not at all
+        grown = Client.objects.filter(msp=other_tenant.msp, name__startswith="Grown").order_by("name")
+        meeting(other_tenant.msp, grown[0], "qbr", at(2026, 4, 1), status="planned")
+        meeting(other_tenant.msp, grown[1], "strategy", at(2026, 4, 2))
+        Client.objects.filter(pk=grown[2].pk).update(archived_at=at(2026, 5, 1))
+    for t in (tenant, other_tenant):
+        with scope(msp=t.msp):
+            period = period_parse(msp=t.msp, start=START, end=END, now=NOW)
+            reference = {row["vcio_id"]: row for row in managed_clients(period).order_by().values("vcio_id").annotate(
+                n=Count("pk"), mrr=Sum("mrr"), scored=Count("pk", filter=Q(latest_score__isnull=False)),
+                score=Avg("latest_score"), trended=Count("pk", filter=Q(previous_score__isnull=False)),
+                trend=Avg(F("latest_score") - F("previous_score"), filter=Q(previous_score__isnull=False)),
+                **{flag: Count("pk", filter=Q(**{flag: True})) for flag in FLAGS})}
+            assert managed_by_vcio(msp=t.msp, period=period) == reference
+    assert reference[None]["n"] == 1  # Alpha Logistics, no vCIO
+    vcio = tenant.users[Role.VCIO]
+    with scope(msp=tenant.msp):
+        mine = managed_by_vcio(msp=tenant.msp, period=period_parse(msp=tenant.msp, start=START, end=END,
+                                                                   now=NOW))[vcio.pk]
+    assert mine == {"vcio_id": vcio.pk, "n": 2, "mrr": Decimal("5000.00"), "scored": 2, "score": Decimal("70.0"),
+                    "trended": 1, "trend": Decimal("10.0"), "step_pre_planning": 1, "step_review": 2,
+                    "step_roadmap": 1, "step_budget": 1, "step_strategy": 1, "step_quarterly": 1,
+                    "roadmap_and_budget": 1, "business_knowledge": 1}
+
+
+def test_the_table_cells_are_built_escaped_with_their_links(tenant):
+    """Each cell: the value linked to its clients (or to the survey results), the rating badge, the detail;
+    every text from the data is escaped."""
+    vcio = tenant.users[Role.VCIO]
+    period = period_parse(msp=tenant.msp, start=START, end=END, now=NOW)
+    figure = Figure(key="clients_churned", label="Clients churned", guide="", value=Decimal("33.3"),
+                    display="<1>", detail='a & "b"')
+    survey = Figure(key="survey_response", label="Survey response rate", guide="", value=Decimal("50.0"),
+                    display="50.0 %", detail="")
+    none = Figure(key="survey_satisfied", label="", guide="", value=None, display="No survey yet")
+    columns = [Column(vcio=vcio, label="<V>"), Column(vcio=None, label="The MSP")]
+    for column in columns:
+        column.figures = {d.key: none for d in FIGURES} | {"clients_churned": figure, "survey_response": survey}
+    rows = {row.key: row for row in scorecard_table(Scorecard(period=period, columns=columns, vcio_count=1),
+                                           "start=2025-07-01&end=2026-06-30")}
+    assert len(rows) == 24
+    assert rows["clients_churned"].cells == (
+        f'<td class="text-end" data-column="0" data-rating="red"><a href="/scorecard/figure/clients_churned/'
+        f'?start=2025-07-01&amp;end=2026-06-30&amp;vcio={vcio.pk}" class="sc-value fw-semibold">&lt;1&gt;</a>\n'
+        '<span class="badge sc-rating text-bg-danger">Off guide</span>\n'
+        '<div class="small text-body-secondary">a &amp; &quot;b&quot;</div></td>\n'
+        '<td class="text-end" data-column="1" data-rating="red"><a href="/scorecard/figure/clients_churned/'
+        '?start=2025-07-01&amp;end=2026-06-30&amp;vcio=all" class="sc-value fw-semibold">&lt;1&gt;</a>\n'
+        '<span class="badge sc-rating text-bg-danger">Off guide</span>\n'
+        '<div class="small text-body-secondary">a &amp; &quot;b&quot;</div></td>')
+    assert rows["survey_response"].cells.startswith(
+        f'<td class="text-end" data-column="0" data-rating="green"><a href="/surveys/results/?vcio={vcio.pk}" '
+        'class="sc-value fw-semibold" title="The survey results behind this figure">50.0 %</a>\n<span ')
+    assert rows["survey_satisfied"].cells.split("\n")[0] == (
+        '<td class="text-end" data-column="0" data-rating="none"><span class="sc-value fw-semibold">No survey yet'
+        '</span></td>')

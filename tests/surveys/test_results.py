@@ -14,7 +14,8 @@ from msp.roles import Role
 from msp.services import api_token_create
 from surveys.models import SurveyInvitation, SurveyQuestion
 from surveys.selectors import survey_drilldown, survey_results
-from surveys.services import survey_response_submit
+from surveys.services import survey_response_submit, survey_update
+from tests import factories as f
 
 from .conftest import logistics_boss, send_campaign
 
@@ -109,3 +110,43 @@ def test_the_api_gives_the_same_figures(world):
         (1, "8.5", 0), (2, "7.5", 1), (3, "6.5", 1), (4, "9.5", 0), (5, "8.0", 1)]
     client = http.get(f"/api/v1/survey-results/?client={world.clients[1].pk}").json()
     assert [(y["year"], y["invited"], y["responded"]) for y in client] == [(2026, 1, 0), (2025, 1, 1)]
+
+
+def test_a_question_reworded_mid_campaign_stays_one_row_named_by_its_most_answered_words(tenant):
+    """Dental answers question 2 in the old words (6); it is reworded; Logistics and a third client answer
+    it in the new words (9 and 10): one row of three answers under the new words, counted in the database."""
+    logistics_boss(tenant)
+    campaign = send_campaign(tenant, year=2025)
+    owner = tenant.users[Role.OWNER]
+    with scopes_disabled():
+        clinic = f.ClientFactory(msp=tenant.msp, name="Alpha Clinic")
+        contact = f.ContactFactory(client=clinic, name="Clinic Boss", email="boss@clinic.test")
+        first = SurveyInvitation.objects.filter(campaign=campaign).first()
+        SurveyInvitation.objects.create(msp=tenant.msp, campaign=campaign, client=clinic, contact=contact,
+                                        email=contact.email, sent_at=first.sent_at, expires_at=first.expires_at)
+
+    def submit(client, scores):
+        with scope(msp=tenant.msp):
+            questions = sorted(SurveyQuestion.objects.filter(survey=campaign.survey, retired_at__isnull=True),
+                               key=lambda q: q.position)
+            survey_response_submit(invitation=SurveyInvitation.objects.get(campaign=campaign, client=client),
+                                   answers={str(q.pk): s for q, s in zip(questions, scores, strict=True)})
+
+    dental, logistics = tenant.clients
+    submit(dental, [8, 6, 8, 8, 8])
+    with scope(msp=tenant.msp):
+        texts = [q.text for q in SurveyQuestion.objects.filter(survey=campaign.survey, retired_at__isnull=True)
+                 .order_by("position")]
+        survey = campaign.survey
+        survey.refresh_from_db()
+        survey_update(survey=survey, actor=owner, questions=[texts[0], "How dependable is the network?", *texts[2:]],
+                      expected_version=survey.version)
+    submit(logistics, [8, 9, 8, 8, 8])
+    submit(clinic, [8, 10, 8, 8, 8])
+    with scope(msp=tenant.msp):
+        [year] = survey_results()
+    assert (year.invited, year.responded, year.average, year.share_on_target) == (3, 3, D("8.1"), D("93.3"))
+    second = year.questions[1]
+    assert (len(year.questions), second.position, second.text, second.answers, second.average,
+            second.share_on_target, second.below_target) == (5, 2, "How dependable is the network?", 3,
+                                                             D("8.3"), D("66.7"), 1)
