@@ -27,7 +27,8 @@ def workspace(request):
         "current_role": role,
         "is_staff_user": is_staff_role(role),
         "perms_of_role": MATRIX.get(role or "", frozenset()),
-        "workspaces": active_memberships(user),
+        # Read once per request, by the tenant middleware (a template rendered without it reads them here).
+        "workspaces": getattr(request, "memberships", None) or active_memberships(user),
         # Sign in with Microsoft is set up: members can link their Microsoft account (docs/security.md).
         "microsoft_sign_in": bool(settings.MICROSOFT_CLIENT_ID),
     }

@@ -120,6 +120,7 @@ def resolve_membership(request) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     memberships = list(active_memberships(user))
+    request.memberships = memberships  # the workspace menu lists them (msp.context_processors)
     if not memberships:
         return None
     wanted = request.session.get(SESSION_KEY)
