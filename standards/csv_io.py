@@ -53,7 +53,7 @@ from msp.records import RecordsRefused
 from . import services
 from .choices import Frequency, Priority, StandardStatus
 from .models import Category, Framework, Standard
-from .selectors import LIBRARY_ORDER
+from .selectors import LIBRARY_ORDER, answered_ids
 from .validators import validate_yes_no_question
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -200,7 +200,7 @@ class Library:
             standards={s.name.lower(): s for s in standards},
             categories={c.name.lower(): c for c in Category.objects.all()},
             frameworks={f.code.lower(): f for f in Framework.objects.all()},
-            answered=set(Standard.objects.filter(answers__isnull=False).values_list("pk", flat=True)),
+            answered=answered_ids(),
             today=today,
         )
 

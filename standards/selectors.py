@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .choices import StandardStatus
 from .models import Category, Framework, Standard, StandardRevision
@@ -146,3 +146,13 @@ def standard_revisions(*, standard: Standard) -> QuerySet[StandardRevision]:
 
 def library_is_empty() -> bool:
     return not Standard.objects.exists()
+
+
+def answered_ids(ids: Iterable | None = None) -> set:
+    """Ids of the standards (of `ids`, or of the whole library) that some review has answered: one EXISTS
+    per standard, so the cost follows the library, never the number of answers."""
+    answers = Standard._meta.get_field("answers").related_model  # alignment's Answer, which this app never imports
+    qs = Standard.objects.filter(Exists(answers.objects.filter(standard=OuterRef("pk"))))
+    if ids is not None:
+        qs = qs.filter(pk__in=_ids(ids))
+    return set(qs.values_list("pk", flat=True))

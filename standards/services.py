@@ -39,6 +39,7 @@ from msp.tenancy import bump_version, history
 
 from .choices import StandardStatus
 from .models import Category, Framework, Standard, StandardFramework, StandardRevision
+from .selectors import answered_ids
 from .validators import validate_yes_no_question
 
 # The text a revision keeps; changing any of it is a new revision once the standard has answers.
@@ -496,7 +497,7 @@ def standards_update_many(*, msp: Msp, actor: User | None, changes: list[Standar
         return
     ids = [change.standard_id for change in changes]
     locked = Standard.objects.select_for_update(no_key=True, of=("self",)).select_related("category").in_bulk(ids)
-    answered = set(Standard.objects.filter(pk__in=ids, answers__isnull=False).values_list("pk", flat=True))
+    answered = answered_ids(ids)
     links: dict = {}
     for pk, standard_id, framework_id in StandardFramework.objects.filter(standard_id__in=ids).values_list(
             "pk", "standard_id", "framework_id"):
