@@ -48,19 +48,17 @@ _SWAP = ("WITH previous AS MATERIALIZED (SELECT current_setting('role') AS role,
 _TIMEOUT = ", set_config('statement_timeout', %s, true)"
 
 
+def _with_timeout(sql: str, params: list, timeout_ms: int) -> tuple[str, list]:
+    return (sql + _TIMEOUT, [*params, f"{int(timeout_ms)}ms"]) if timeout_ms else (sql, params)
+
+
 def _set(cursor, role: str, tenant: str, *, local: bool, timeout_ms: int = 0) -> None:
-    if timeout_ms:
-        cursor.execute(_SET + _TIMEOUT, [role, local, tenant, local, f"{int(timeout_ms)}ms"])
-    else:
-        cursor.execute(_SET, [role, local, tenant, local])
+    cursor.execute(*_with_timeout(_SET, [role, local, tenant, local], timeout_ms))
 
 
 def _swap(cursor, role: str, tenant: str, *, local: bool, timeout_ms: int = 0) -> tuple[str, str]:
     """Set role and tenant; return the values they had."""
-    if timeout_ms:
-        cursor.execute(_SWAP + _TIMEOUT, [role, local, tenant, local, f"{int(timeout_ms)}ms"])
-    else:
-        cursor.execute(_SWAP, [role, local, tenant, local])
+    cursor.execute(*_with_timeout(_SWAP, [role, local, tenant, local], timeout_ms))
     return tuple(cursor.fetchone()[:2])
 
 
