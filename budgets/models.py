@@ -71,6 +71,7 @@ class BudgetLine(TenantModel, VersionedModel):
         indexes = [
             models.Index(fields=["msp", "client", "start_quarter"]),
             models.Index(fields=["msp", "initiative"]),
+            models.Index(fields=["msp", "decided_at"]),  # the lines the client decided in a period (scorecard)
         ]
         constraints = [
             models.CheckConstraint(

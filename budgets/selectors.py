@@ -19,6 +19,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Case, DecimalField, F, Value, When
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from clients.models import Client
@@ -28,9 +30,9 @@ from msp.money import format_money, quantize
 from msp.quarters import Quarter, horizon
 from roadmaps.choices import InitiativeStatus
 
-from .choices import ExpenseType, LineCategory, LineDecision, LineKind
+from .choices import ExpenseType, LineCategory, LineDecision, LineKind, Pricing
 from .models import BudgetLine, BudgetVersion
-from .rollups import ZERO, Amount, line_amounts, line_unit_price, pricing_label
+from .rollups import HUNDRED, ZERO, Amount, line_amounts, line_unit_price, pricing_label
 
 HORIZON_QUARTERS = 12
 
@@ -215,14 +217,28 @@ class BudgetTotals:
         return self.one_time + self.recurring
 
 
+# The unit price of a line in SQL, following budgets.rollups.unit_price (rounded to cents): `{t}` is the line
+# table's alias. The one SQL form of the rule, for every hand-written statement that prices lines
+# (tests/budgets/test_price_in_sql.py holds it and `unit_price_expression` equal to the Python rule).
+UNIT_PRICE_SQL = ("CASE WHEN {t}.pricing = 'markup' THEN round({t}.unit_cost * (1 + {t}.rate / 100), 2) "
+                  "ELSE round({t}.unit_cost / (1 - {t}.rate / 100), 2) END")
+
+
+def unit_price_expression() -> Case:
+    """The same rule as an ORM expression over a budget line's fields, for querysets that price lines."""
+    rate = F("rate") / Value(HUNDRED)
+    return Case(When(pricing=Pricing.MARKUP, then=Round(F("unit_cost") * (Value(Decimal(1)) + rate), 2)),
+                default=Round(F("unit_cost") / (Value(Decimal(1)) - rate), 2),
+                output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
 # Months are counted as year x 12 + month; a date's fiscal quarter starts `(month - fy start) mod 3` months
 # before its month. The line's status, unit price (rounded to cents) and per-quarter amount (rounded to cents,
 # three months for a recurring line) follow line_status and budgets.rollups exactly.
 _TOTALS_SQL = """
 WITH lines AS (
   SELECT l.client_id, l.kind, l.quantity, l.unit_cost,
-    CASE WHEN l.pricing = 'markup' THEN round(l.unit_cost * (1 + l.rate / 100), 2)
-         ELSE round(l.unit_cost / (1 - l.rate / 100), 2) END AS unit_price,
+    """ + UNIT_PRICE_SQL.format(t="l") + """ AS unit_price,
     CASE WHEN l.initiative_id IS NULL THEN
            CASE l.decision WHEN 'approved' THEN 'approved' WHEN 'declined' THEN 'excluded' ELSE 'proposed' END
          WHEN i.archived_at IS NOT NULL THEN 'excluded'
@@ -253,7 +269,7 @@ SELECT client_id,
   coalesce(sum(quarters * price) FILTER (WHERE status = 'proposed'), 0),
   coalesce(sum(quarters * cost), 0)
 FROM counted GROUP BY client_id
-"""
+"""  # noqa: S608 - the one fragment interpolated is ours
 
 
 def budget_totals_by_client(*, msp: Msp, today: date | None = None) -> dict[uuid.UUID, BudgetTotals]:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import connections, router
 
 from .rls import db_tenant
 
@@ -53,3 +54,13 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
         return db == "default"
+
+
+def read_rows(sql: str, params: dict | list, *, model) -> list[dict]:
+    """The rows of a hand-written read statement, as dicts by column name, on the database the router sends
+    `model`'s reads to (the replica inside `replica_reads`). It runs in the request's tenant transaction like any
+    query, so row-level security holds; every value is a parameter."""
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -20,7 +20,8 @@ from msp.roles import Perm, can
 from . import services
 from .filters import EscalationFilter, ObjectiveFilter
 from .models import Escalation, Objective
-from .scorecard import PeriodError, period_parse, scorecard_build
+from .periods import PeriodError, period_parse
+from .scorecard import scorecard_build
 from .selectors import ACTIVITIES, playbook_vcios, playbook_year
 
 

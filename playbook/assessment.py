@@ -17,7 +17,8 @@ from meetings.choices import MeetingKind, MeetingStatus
 from meetings.models import Meeting
 from msp.models import Msp
 
-from .scorecard import GREEN, RED, Period, Scorecard, managed_clients, period_parse, scorecard_build
+from .periods import Period, period_parse
+from .scorecard import GREEN, RED, Scorecard, managed_clients, scorecard_build
 
 CORE, ESSENCE, RESULTS = "core", "essence", "results"
 GROUPS = [

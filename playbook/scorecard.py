@@ -9,17 +9,13 @@ No figure is a sales figure ranking vCIOs: non-recurring value is judged against
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import connections, router
 from django.db.models import (
-    Avg,
-    Case,
     Count,
     DateTimeField,
     DecimalField,
@@ -32,19 +28,17 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Round
 
 from alignment.choices import RecommendationStatus, ReviewStatus
 from alignment.models import Recommendation, Review
-from budgets.choices import LineDecision, LineKind, Pricing
+from budgets.choices import LineDecision, LineKind
 from budgets.models import BudgetLine, BudgetVersion
-from budgets.selectors import APPROVED_STATUSES
+from budgets.selectors import APPROVED_STATUSES, unit_price_expression
 from clients.choices import ClientStatus
 from clients.models import Client
-from clients.profile import PROFILE_FIELDS, REVIEW_VALID_FOR, current_profile_filter
+from clients.profile import current_profile_filter
 from meetings.choices import MeetingKind, MeetingStatus
 from meetings.models import Meeting
 from msp.look import AMBER, GREEN, NONE, RED
@@ -55,9 +49,18 @@ from surveys import selectors as survey_selectors
 
 from .choices import DEFAULT_OBJECTIVES, Pace
 from .models import Objective
+from .periods import Period
+from .scorecard_sql import (
+    FLAGS,
+    ROADMAP_PRESENTED,
+    churn_by_vcio,
+    managed_by_vcio,
+    meetings_by_vcio,
+    nonrecurring_by_vcio,
+    recommendations_by_vcio,
+)
 from .selectors import ACTIVITIES, monthly_counts, pace_of, playbook_vcios, year_fraction
 
-MAX_PERIOD_DAYS = 3 * 366  # a period is at most three years
 GUIDE_CLIENTS = 40
 GUIDE_MRR = Decimal("120000")
 NONRECURRING_GUIDE = Decimal("30")  # approved one-time value a month, as a % of the MRR managed
@@ -65,71 +68,6 @@ HUNDRED = Decimal(100)
 ONE = Decimal("0.1")
 
 RATING_LABELS = {GREEN: "On guide", AMBER: "Near guide", RED: "Off guide", NONE: "No guide"}
-
-
-class PeriodError(ValueError):
-    """A period the scorecard cannot show; the message says why."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """From `start` to `end`, both days included, in the MSP's time zone; `now` is when it is read."""
-
-    start: date
-    end: date
-    tz: zoneinfo.ZoneInfo
-    now: datetime
-
-    @property
-    def start_at(self) -> datetime:
-        return datetime.combine(self.start, time(), tzinfo=self.tz)
-
-    @property
-    def end_at(self) -> datetime:
-        """The first instant after the period."""
-        return datetime.combine(self.end + timedelta(days=1), time(), tzinfo=self.tz)
-
-    @property
-    def until(self) -> datetime:
-        """The end of the period, or now when it has not ended (meetings after now are not due yet)."""
-        return min(self.end_at, self.now)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def months(self) -> Decimal:
-        return Decimal(self.days) * 12 / Decimal(365)
-
-    @property
-    def last_12_months_start(self) -> datetime:
-        return self.end_at - timedelta(days=365)
-
-    def __str__(self) -> str:
-        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
-
-
-def period_parse(*, msp: Msp, start: str = "", end: str = "", now: datetime | None = None) -> Period:
-    """The period of `?start=&end=` (ISO dates); by default the trailing 12 months up to today."""
-    tz = zoneinfo.ZoneInfo(msp.time_zone)
-    now = now or datetime.now(tz=tz)
-    today = now.astimezone(tz).date()
-    try:
-        end_day = date.fromisoformat(end) if end else today
-    except ValueError:
-        raise PeriodError(f"End “{end}” is not a date: use YYYY-MM-DD.") from None
-    try:
-        start_day = date.fromisoformat(start) if start else end_day - timedelta(days=364)
-    except ValueError:
-        raise PeriodError(f"Start “{start}” is not a date: use YYYY-MM-DD.") from None
-    if start_day > end_day:
-        raise PeriodError("The start of the period is after its end.")
-    if (end_day - start_day).days + 1 > MAX_PERIOD_DAYS:
-        raise PeriodError("A period is at most three years.")
-    if start_day.year < 2000 or end_day.year > 2100:
-        raise PeriodError("Choose dates between 2000 and 2100.")
-    return Period(start=start_day, end=end_day, tz=tz, now=now)
 
 
 # --- rating -----------------------------------------------------------------------------------------------
@@ -196,9 +134,7 @@ FIGURES = [
               "recommendations", chart=True),
 ]
 FIGURE_BY_KEY = {f.key: f for f in FIGURES}
-STEPS = ["step_pre_planning", "step_review", "step_roadmap", "step_budget", "step_strategy", "step_quarterly"]
 NO_SURVEY = "No survey yet"
-ROADMAP_PRESENTED = "proposal_sent"  # the activity that presents a roadmap: a proposal sent
 
 
 @dataclass(frozen=True)
@@ -335,15 +271,6 @@ def client_meetings(period: Period) -> QuerySet[Meeting]:
     return _client_meetings(period).annotate(is_missed=missed)
 
 
-def _unit_price():
-    rate = F("rate") / Value(HUNDRED)
-    money = DecimalField(max_digits=14, decimal_places=2)
-    return Case(
-        When(pricing=Pricing.MARKUP, then=Round(F("unit_cost") * (Value(Decimal(1)) + rate), 2)),
-        When(pricing=Pricing.MARGIN, then=Round(F("unit_cost") / (Value(Decimal(1)) - rate), 2)),
-        output_field=money)
-
-
 def approved_one_time_lines(period: Period) -> QuerySet[BudgetLine]:
     """One-time budget lines the client approved in the period (a line of an initiative when its initiative
     was approved, else the line's own decision), each with its price (quantity x unit price)."""
@@ -354,7 +281,7 @@ def approved_one_time_lines(period: Period) -> QuerySet[BudgetLine]:
                       initiative__status__in=list(APPROVED_STATUSES),
                       initiative__decided_at__gte=in_period["gte"], initiative__decided_at__lt=in_period["lt"])
     return (BudgetLine.objects.filter(own | of_initiative, kind=LineKind.ONE_TIME, archived_at__isnull=True)
-            .annotate(price=ExpressionWrapper(Round(F("quantity") * _unit_price(), 2),
+            .annotate(price=ExpressionWrapper(Round(F("quantity") * unit_price_expression(), 2),
                                               output_field=DecimalField(max_digits=16, decimal_places=2))))
 
 
@@ -368,85 +295,7 @@ def period_recommendations(period: Period) -> QuerySet[Recommendation]:
             .annotate(implemented=Q(status=RecommendationStatus.DONE) | Exists(acted)))
 
 
-# --- aggregation ------------------------------------------------------------------------------------------
-
-def _grouped(qs: QuerySet, vcio_path: str, **aggregates) -> dict[int | None, dict]:
-    rows = qs.order_by().values(vcio_path).annotate(**aggregates)
-    return {row[vcio_path]: row for row in rows}
-
-
-FLAGS = [*STEPS, "roadmap_and_budget", "business_knowledge"]  # the yes/no annotations of managed_clients
-
-
-_PROFILE_FILLED = " AND ".join(f"c.{name} <> ''" for name in PROFILE_FIELDS[1:])  # the text fields of the profile
-
-# The figures of `managed_clients`, grouped by vCIO, in SQL: the same clients and the same yes/no flags and
-# scores (see managed_clients for what each means), each client's row computed once, then grouped. The ORM
-# queryset stays the definition the drill-downs list; a test holds the two equal, vCIO by vCIO.
-_MANAGED_SQL = """
-WITH managed AS MATERIALIZED (
-  SELECT c.vcio_id, c.mrr, scores.two[1] AS latest_score, scores.two[2] AS previous_score,
-    EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.msp_id = c.msp_id AND m.client_id = c.id
-       AND m.kind = %(pre_planning)s AND m.status = %(held)s AND m.starts_at >= %(start_at)s
-       AND m.starts_at < %(end_at)s) AS step_pre_planning,
-    EXISTS (SELECT 1 FROM alignment_review r WHERE r.msp_id = c.msp_id AND r.client_id = c.id
-       AND r.status = %(completed)s AND r.completed_at >= %(start_at)s AND r.completed_at < %(end_at)s)
-       AS step_review,
-    EXISTS (SELECT 1 FROM msp_activity a WHERE a.msp_id = c.msp_id AND a.client_id = c.id
-       AND a.kind = %(proposal_sent)s AND a.occurred_at >= %(start_at)s AND a.occurred_at < %(end_at)s)
-       AS step_roadmap,
-    EXISTS (SELECT 1 FROM budgets_budgetversion b WHERE b.msp_id = c.msp_id AND b.client_id = c.id
-       AND b.presented_at >= %(start_at)s AND b.presented_at < %(end_at)s) AS step_budget,
-    EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.msp_id = c.msp_id AND m.client_id = c.id
-       AND m.kind = %(strategy)s AND m.status = %(held)s AND m.starts_at >= %(start_at)s
-       AND m.starts_at < %(end_at)s) AS step_strategy,
-    EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.msp_id = c.msp_id AND m.client_id = c.id
-       AND m.kind = %(qbr)s AND m.status = %(held)s AND m.starts_at >= %(start_at)s AND m.starts_at < %(until)s)
-    AND NOT EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.msp_id = c.msp_id AND m.client_id = c.id
-       AND m.kind = %(qbr)s AND m.starts_at >= %(start_at)s AND m.starts_at < %(until)s
-       AND (m.status = %(missed)s OR (m.status = %(planned)s
-            AND m.starts_at + m.duration_minutes * interval '1 minute' <= %(now)s))) AS step_quarterly,
-    EXISTS (SELECT 1 FROM msp_activity a WHERE a.msp_id = c.msp_id AND a.client_id = c.id
-       AND a.kind = %(proposal_sent)s AND a.occurred_at >= %(last_12)s AND a.occurred_at < %(end_at)s)
-    AND EXISTS (SELECT 1 FROM budgets_budgetversion b WHERE b.msp_id = c.msp_id AND b.client_id = c.id
-       AND b.presented_at >= %(last_12)s AND b.presented_at < %(end_at)s) AS roadmap_and_budget,
-    (c.annual_revenue IS NOT NULL AND c.profile_reviewed_at >= %(profile_since)s AND """ + _PROFILE_FILLED + """)
-       AS business_knowledge
-  FROM clients_client c
-  CROSS JOIN LATERAL (  -- the latest two scores, newest first, read together
-    SELECT array_agg(t.score ORDER BY t.completed_at DESC, t.id DESC) AS two FROM (
-      SELECT r.score, r.completed_at, r.id FROM alignment_review r WHERE r.msp_id = c.msp_id AND r.client_id = c.id
-        AND r.status = %(completed)s AND r.score IS NOT NULL AND r.completed_at < %(end_at)s
-      ORDER BY r.completed_at DESC, r.id DESC LIMIT 2) t) scores
-  WHERE c.msp_id = %(msp)s AND c.archived_at IS NULL AND c.created_at < %(end_at)s
-    AND NOT (c.status = %(churned)s AND c.churn_date IS NOT NULL AND c.churn_date <= %(end)s)
-)
-SELECT vcio_id, count(*) AS n, sum(mrr) AS mrr, count(latest_score) AS scored, avg(latest_score) AS score,
-  count(previous_score) AS trended,
-  avg(latest_score - previous_score) FILTER (WHERE previous_score IS NOT NULL) AS trend,
-  """ + ", ".join(f"count(*) FILTER (WHERE {name}) AS {name}" for name in FLAGS) + """
-FROM managed GROUP BY vcio_id
-"""  # noqa: S608 - every name interpolated is ours, every value a parameter
-
-
-def managed_by_vcio(*, msp: Msp, period: Period) -> dict[int | None, dict]:
-    """The managed clients' figures by vCIO (None: clients without one) in one statement, each client's row
-    computed once. Aggregating the annotated queryset made PostgreSQL run each score's subquery again in
-    every aggregate that read it (six times a client), and building that queryset cost the page more than
-    the statement; the ORM queryset (`managed_clients`) remains what the drill-downs list."""
-    params = {
-        "msp": msp.pk, "start_at": period.start_at, "end_at": period.end_at, "until": period.until,
-        "now": period.now, "end": period.end, "last_12": period.last_12_months_start,
-        "profile_since": period.end_at - REVIEW_VALID_FOR, "completed": ReviewStatus.COMPLETED,
-        "held": MeetingStatus.HELD, "missed": MeetingStatus.MISSED, "planned": MeetingStatus.PLANNED,
-        "pre_planning": MeetingKind.PRE_PLANNING, "strategy": MeetingKind.STRATEGY, "qbr": MeetingKind.QBR,
-        "proposal_sent": ROADMAP_PRESENTED, "churned": ClientStatus.CHURNED,
-    }
-    with connections[router.db_for_read(Client)].cursor() as cursor:
-        cursor.execute(_MANAGED_SQL, params)
-        names = [column.name for column in cursor.description]
-        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
-
+# --- the figures by vCIO (the families' statements are in scorecard_sql.py) ---------------------------------
 
 def _total(groups: dict[int | None, dict], name: str):
     return sum((row[name] or 0 for row in groups.values()), 0)
@@ -464,8 +313,8 @@ def survey_figures(*, msp: Msp, period: Period, vcio_ids: list[int]) -> dict | N
     """The survey part of the scorecard (surveys/selectors.py): per vCIO and for the MSP (key None), whole
     numbers of answers given, of them 8 or more, invitations sent in the period and of them answered; None
     when no survey went out in the period ("No survey yet")."""
-    return survey_selectors.scorecard_survey_figures(start_at=period.start_at, end_at=period.end_at,
-                                                     vcio_ids=vcio_ids)
+    return survey_selectors.scorecard_survey_figures(msp_id=msp.pk, start_at=period.start_at,
+                                                     end_at=period.end_at, vcio_ids=vcio_ids)
 
 
 def _playbook_pace(*, msp: Msp, period: Period, vcios: list[User]) -> dict[int, tuple[int, int]]:
@@ -499,16 +348,10 @@ def scorecard_build(*, msp: Msp, period: Period, only_vcio: User | None = None) 
     currency = msp.currency
 
     managed = managed_by_vcio(msp=msp, period=period)
-    churn = _grouped(churned_clients(period), "vcio_id", n=Count("pk"), mrr=Sum("mrr"),
-                     scored=Count("pk", filter=Q(latest_score__isnull=False)), score=Avg("latest_score"),
-                     missed=Sum("missed"))
-    meetings = _grouped(client_meetings(period), "client__vcio_id", scheduled=Count("pk"),
-                        held=Count("pk", filter=Q(status=MeetingStatus.HELD)),
-                        missed=Count("pk", filter=Q(is_missed=True)),
-                        dm=Count("pk", filter=Q(status=MeetingStatus.HELD, decision_maker_attended=True)))
-    nonrecurring = _grouped(approved_one_time_lines(period), "client__vcio_id", value=Sum("price"))
-    recommendations = _grouped(period_recommendations(period), "client__vcio_id", n=Count("pk"),
-                               done=Count("pk", filter=Q(implemented=True)))
+    churn = churn_by_vcio(msp=msp, period=period)
+    meetings = meetings_by_vcio(msp=msp, period=period)
+    nonrecurring = nonrecurring_by_vcio(msp=msp, period=period)
+    recommendations = recommendations_by_vcio(msp=msp, period=period)
     pace = _playbook_pace(msp=msp, period=period, vcios=vcios)
     survey = survey_figures(msp=msp, period=period, vcio_ids=ids)
 

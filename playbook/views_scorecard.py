@@ -30,15 +30,14 @@ from msp.tenancy import StaleVersionError
 from . import services
 from .assessment import GROUPS, QUESTIONS, assessment_period, data_answers
 from .models import PracticeAssessment
+from .periods import PeriodError, period_parse
 from .scorecard import (
     FIGURE_BY_KEY,
     FIGURES,
     GUIDE_CLIENTS,
     RATING_LABELS,
-    PeriodError,
     Scorecard,
     drilldown,
-    period_parse,
     scorecard_build,
 )
 from .selectors import playbook_vcios

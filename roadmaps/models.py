@@ -68,6 +68,7 @@ class Initiative(TenantModel, VersionedModel):
         indexes = [
             models.Index(fields=["msp", "client", "start_quarter"]),
             models.Index(fields=["msp", "client", "status"]),
+            models.Index(fields=["msp", "decided_at"]),  # the initiatives decided in a period (scorecard)
         ]
         constraints = [
             models.CheckConstraint(

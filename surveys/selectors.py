@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from clients.models import Client
+from msp.replica import read_rows
 
 from .choices import TARGET, CampaignStatus
 from .models import Survey, SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyQuestion, SurveyResponse
@@ -194,30 +195,41 @@ def client_responses(*, client: Client) -> QuerySet[SurveyResponse]:
             .prefetch_related("answers__question").order_by("-submitted_at"))
 
 
-def scorecard_survey_figures(*, start_at: datetime, end_at: datetime, vcio_ids: list[int]) -> dict | None:
-    """The survey part of the owner's scorecard, in two statements; None when no invitation went out in the
-    period (the scorecard says "No survey yet").
+# The survey figures by the client's vCIO (now): invitations sent in the period and of them answered, then the
+# scores given in the period and of them on target, in one statement.
+_SCORECARD_SQL = """
+SELECT c.vcio_id, count(*) AS invited, count(*) FILTER (WHERE i.answered_at IS NOT NULL) AS responded,
+  0 AS answers, 0 AS on_target
+FROM surveys_surveyinvitation i JOIN clients_client c ON c.id = i.client_id AND c.msp_id = i.msp_id
+WHERE i.msp_id = %(msp)s AND i.sent_at >= %(start_at)s AND i.sent_at < %(end_at)s
+GROUP BY c.vcio_id
+UNION ALL
+SELECT c.vcio_id, 0, 0, count(*), count(*) FILTER (WHERE a.score >= %(target)s)
+FROM surveys_surveyanswer a
+JOIN surveys_surveyresponse r ON r.id = a.response_id AND r.msp_id = a.msp_id
+JOIN clients_client c ON c.id = r.client_id AND c.msp_id = r.msp_id
+WHERE a.msp_id = %(msp)s AND r.submitted_at >= %(start_at)s AND r.submitted_at < %(end_at)s
+GROUP BY c.vcio_id
+"""
+
+
+def scorecard_survey_figures(*, msp_id: uuid.UUID, start_at: datetime, end_at: datetime,
+                             vcio_ids: list[int]) -> dict | None:
+    """The survey part of the owner's scorecard, in one statement; None when no invitation went out and no
+    score was given in the period (the scorecard says "No survey yet").
 
     Keyed by vCIO id (the client's vCIO now) for each of `vcio_ids`, plus None for the whole MSP; each value
     holds `invited` (invitations sent in the period), `responded` (of them answered), `answers` (scores given
     in the period) and `answers_8_or_more` (of them on target)."""
-    sent = (SurveyInvitation.objects.filter(sent_at__gte=start_at, sent_at__lt=end_at)
-            .values("client__vcio_id")
-            .annotate(invited=Count("pk"), responded=Count("pk", filter=Q(answered_at__isnull=False))))
-    given = (SurveyAnswer.objects.filter(response__submitted_at__gte=start_at, response__submitted_at__lt=end_at)
-             .values("response__client__vcio_id")
-             .annotate(answers=Count("pk"), on_target=Count("pk", filter=Q(score__gte=TARGET))))
     rows = {vcio_id: {"invited": 0, "responded": 0, "answers": 0, "answers_8_or_more": 0}
             for vcio_id in [*vcio_ids, None]}
-    whole = rows[None]
-    for row in sent:
-        for key in {row["client__vcio_id"], None}:
+    params = {"msp": msp_id, "start_at": start_at, "end_at": end_at, "target": TARGET}
+    for row in read_rows(_SCORECARD_SQL, params, model=SurveyInvitation):
+        for key in {row["vcio_id"], None}:
             if key in rows:
                 rows[key]["invited"] += row["invited"]
                 rows[key]["responded"] += row["responded"]
-    for row in given:
-        for key in {row["response__client__vcio_id"], None}:
-            if key in rows:
                 rows[key]["answers"] += row["answers"]
                 rows[key]["answers_8_or_more"] += row["on_target"]
+    whole = rows[None]
     return rows if whole["invited"] or whole["answers"] else None

@@ -22,19 +22,28 @@ from msp.activities import activity_record
 from msp.roles import Role
 from playbook.assessment import QUESTIONS, data_answers
 from playbook.models import PracticeAssessment
+from playbook.periods import PeriodError, period_parse
 from playbook.scorecard import (
     FIGURES,
     FLAGS,
     Column,
     Figure,
-    PeriodError,
     Scorecard,
+    approved_one_time_lines,
+    churned_clients,
+    client_meetings,
     drilldown,
-    managed_by_vcio,
     managed_clients,
-    period_parse,
+    period_recommendations,
     rating,
     scorecard_build,
+)
+from playbook.scorecard_sql import (
+    churn_by_vcio,
+    managed_by_vcio,
+    meetings_by_vcio,
+    nonrecurring_by_vcio,
+    recommendations_by_vcio,
 )
 from playbook.views_scorecard import scorecard_table
 from roadmaps.models import Initiative
@@ -413,34 +422,108 @@ def test_survey_figures_come_from_the_survey_answers_of_the_period(tenant, login
     assert body.count('href="/surveys/results/" class="sc-value fw-semibold"') == 2
 
 
-def test_the_managed_figures_in_one_statement_equal_the_querysets_grouped(tenant, other_tenant):
-    """The managed clients' figures, each client's row computed once then grouped, equal the annotated
-    queryset aggregated by the ORM, vCIO by vCIO (also the clients without a vCIO)."""
+def _reference(period) -> dict[str, dict]:
+    """Every family's querysets (the drill-downs' definitions) aggregated by the ORM, grouped by vCIO."""
+    def grouped(qs, path, **aggregates):
+        return {row[path]: {"vcio_id": row[path], **{k: v for k, v in row.items() if k != path}}
+                for row in qs.order_by().values(path).annotate(**aggregates)}
+
+    return {
+        "managed": grouped(
+            managed_clients(period), "vcio_id", n=Count("pk"), mrr=Sum("mrr"),
+            scored=Count("pk", filter=Q(latest_score__isnull=False)), score=Avg("latest_score"),
+            trended=Count("pk", filter=Q(previous_score__isnull=False)),
+            trend=Avg(F("latest_score") - F("previous_score"), filter=Q(previous_score__isnull=False)),
+            **{flag: Count("pk", filter=Q(**{flag: True})) for flag in FLAGS}),
+        "churn": grouped(churned_clients(period), "vcio_id", n=Count("pk"), mrr=Sum("mrr"),
+                         scored=Count("pk", filter=Q(latest_score__isnull=False)), score=Avg("latest_score"),
+                         missed=Sum("missed")),
+        "meetings": grouped(client_meetings(period), "client__vcio_id", scheduled=Count("pk"),
+                            held=Count("pk", filter=Q(status="held")), missed=Count("pk", filter=Q(is_missed=True)),
+                            dm=Count("pk", filter=Q(status="held", decision_maker_attended=True))),
+        "nonrecurring": grouped(approved_one_time_lines(period), "client__vcio_id", value=Sum("price")),
+        "recommendations": grouped(period_recommendations(period), "client__vcio_id", n=Count("pk"),
+                                   done=Count("pk", filter=Q(implemented=True))),
+    }
+
+
+STATEMENTS = {"managed": managed_by_vcio, "churn": churn_by_vcio, "meetings": meetings_by_vcio,
+              "nonrecurring": nonrecurring_by_vcio, "recommendations": recommendations_by_vcio}
+
+
+def test_each_family_in_one_statement_equals_its_querysets_grouped(tenant, other_tenant):
+    """The page reads each family of figures from one hand-written statement (playbook/scorecard_sql.py); each
+    equals the drill-downs' querysets aggregated by the ORM, vCIO by vCIO (also the clients without a vCIO),
+    on two MSPs, with the cases each rule turns on."""
     build_msp(tenant)
     grow(other_tenant, 12, 3)
-    with scopes_disabled():  # a QBR still planned after its end counts as missed; an archived client not at all
-        grown = Client.objects.filter(msp=other_tenant.msp, name__startswith="Grown").order_by("name")
-        meeting(other_tenant.msp, grown[0], "qbr", at(2026, 4, 1), status="planned")
-        meeting(other_tenant.msp, grown[1], "strategy", at(2026, 4, 2))
+    msp = other_tenant.msp
+    with scopes_disabled():
+        grown = sorted(Client.objects.filter(msp=msp, name__startswith="Grown"), key=lambda c: int(c.name.split()[1]))
+        meeting(msp, grown[0], "qbr", at(2026, 4, 1), status="planned")  # still planned after its end: missed
+        meeting(msp, grown[1], "strategy", at(2026, 4, 2))
+        Meeting.objects.filter(pk=meeting(msp, grown[1], "qbr", at(2026, 4, 3), status="planned").pk).update(
+            status="cancelled", cancelled_at=at(2026, 3, 1))
         Client.objects.filter(pk=grown[2].pk).update(archived_at=at(2026, 5, 1))
+        # Two clients churned in the period (one reviewed, with a missed QBR), one before it.
+        Client.objects.filter(pk=grown[3].pk).update(status="churned", churn_date=dt.date(2026, 5, 1))
+        meeting(msp, grown[3], "qbr", at(2026, 3, 1), status="missed")
+        Client.objects.filter(pk=grown[4].pk).update(status="churned", churn_date=dt.date(2026, 6, 30))
+        Review.objects.filter(client=grown[4]).delete()
+        Client.objects.filter(pk=grown[5].pk).update(status="churned", churn_date=dt.date(2025, 6, 30))
+        # Lines: at a margin under an approved initiative, under an archived one, archived, declined, recurring.
+        approved = Initiative.objects.create(msp=msp, client=grown[6], title="Wi-Fi", status="scheduled",
+                                             decided_at=at(2026, 3, 1))
+        archived = Initiative.objects.create(msp=msp, client=grown[7], title="Old plan", status="approved",
+                                             decided_at=at(2026, 3, 1), archived_at=at(2026, 4, 1))
+        for initiative, cost in ((approved, "333.33"), (archived, "100.00")):
+            BudgetLine.objects.create(msp=msp, client=initiative.client, initiative=initiative, description="AP",
+                                      start_quarter=dt.date(2026, 4, 1), quantity=Decimal("3"),
+                                      unit_cost=Decimal(cost), pricing="margin", rate=Decimal("17.5"))
+        line = BudgetLine.objects.create(msp=msp, client=grown[8], description="Gone", unit_cost=Decimal("50.00"),
+                                         start_quarter=dt.date(2026, 1, 1), decision="approved",
+                                         decided_at=at(2026, 1, 5))
+        BudgetLine.objects.filter(pk=line.pk).update(archived_at=at(2026, 2, 1))
+        BudgetLine.objects.create(msp=msp, client=grown[8], description="No", start_quarter=dt.date(2026, 1, 1),
+                                  unit_cost=Decimal("70.00"), decision="declined", decided_at=at(2026, 1, 5))
+        BudgetLine.objects.create(msp=msp, client=grown[8], description="Monthly", kind="recurring",
+                                  start_quarter=dt.date(2026, 1, 1), unit_cost=Decimal("9.00"), decision="approved",
+                                  decided_at=at(2026, 1, 5))
+        # Recommendations: one done by hand, one acted on by the approved initiative, one archived.
+        Recommendation.objects.filter(client=grown[9]).update(status="done")
+        approved.recommendations.add(Recommendation.objects.get(client=grown[6]), through_defaults={"msp": msp})
+        Recommendation.objects.filter(client=grown[10]).update(archived_at=at(2026, 2, 1))
     for t in (tenant, other_tenant):
         with scope(msp=t.msp):
             period = period_parse(msp=t.msp, start=START, end=END, now=NOW)
-            reference = {row["vcio_id"]: row for row in managed_clients(period).order_by().values("vcio_id").annotate(
-                n=Count("pk"), mrr=Sum("mrr"), scored=Count("pk", filter=Q(latest_score__isnull=False)),
-                score=Avg("latest_score"), trended=Count("pk", filter=Q(previous_score__isnull=False)),
-                trend=Avg(F("latest_score") - F("previous_score"), filter=Q(previous_score__isnull=False)),
-                **{flag: Count("pk", filter=Q(**{flag: True})) for flag in FLAGS})}
-            assert managed_by_vcio(msp=t.msp, period=period) == reference
-    assert reference[None]["n"] == 1  # Alpha Logistics, no vCIO
+            reference = _reference(period)
+            for family, statement in STATEMENTS.items():
+                assert statement(msp=t.msp, period=period) == reference[family], family
+    assert reference["churn"] == {
+        other_tenant.users[Role.VCIO].pk: {"vcio_id": other_tenant.users[Role.VCIO].pk, "n": 1,
+                                           "mrr": grown[3].mrr, "scored": 1, "score": Decimal("65.0"), "missed": 1},
+        grown[4].vcio_id: {"vcio_id": grown[4].vcio_id, "n": 1, "mrr": grown[4].mrr, "scored": 0, "score": None,
+                           "missed": 0}}
+    # 12 x $900 at no markup, then 3 x $404.04 (333.33 / 0.825 = 404.036...): the archived initiative's,
+    # the archived, declined and recurring lines do not count.
+    assert sum(row["value"] for row in reference["nonrecurring"].values()) == Decimal("10800.00") + Decimal("1212.12")
+    assert sum(row["done"] for row in reference["recommendations"].values()) == 2
+    assert sum(row["n"] for row in reference["recommendations"].values()) == 11
+    assert sum(row["missed"] for row in reference["meetings"].values()) == 2
     vcio = tenant.users[Role.VCIO]
     with scope(msp=tenant.msp):
-        mine = managed_by_vcio(msp=tenant.msp, period=period_parse(msp=tenant.msp, start=START, end=END,
-                                                                   now=NOW))[vcio.pk]
-    assert mine == {"vcio_id": vcio.pk, "n": 2, "mrr": Decimal("5000.00"), "scored": 2, "score": Decimal("70.0"),
-                    "trended": 1, "trend": Decimal("10.0"), "step_pre_planning": 1, "step_review": 2,
-                    "step_roadmap": 1, "step_budget": 1, "step_strategy": 1, "step_quarterly": 1,
-                    "roadmap_and_budget": 1, "business_knowledge": 1}
+        period = period_parse(msp=tenant.msp, start=START, end=END, now=NOW)
+        mine = {family: statement(msp=tenant.msp, period=period).get(vcio.pk)
+                for family, statement in STATEMENTS.items()}
+    assert mine["managed"] == {
+        "vcio_id": vcio.pk, "n": 2, "mrr": Decimal("5000.00"), "scored": 2, "score": Decimal("70.0"), "trended": 1,
+        "trend": Decimal("10.0"), "step_pre_planning": 1, "step_review": 2, "step_roadmap": 1, "step_budget": 1,
+        "step_strategy": 1, "step_quarterly": 1, "roadmap_and_budget": 1, "business_knowledge": 1}
+    assert mine["churn"] == {"vcio_id": vcio.pk, "n": 1, "mrr": Decimal("1000.00"), "scored": 1,
+                             "score": Decimal("50.0"), "missed": 1}
+    assert mine["meetings"] == {"vcio_id": vcio.pk, "scheduled": 6, "held": 4, "missed": 2, "dm": 2}
+    assert mine["nonrecurring"] == {"vcio_id": vcio.pk, "value": Decimal("3225.00")}
+    assert mine["recommendations"] == {"vcio_id": vcio.pk, "n": 2, "done": 1}
 
 
 def test_the_table_cells_are_built_escaped_with_their_links(tenant):
