@@ -56,9 +56,10 @@ class Review(TenantModel, VersionedModel):
     class Meta:
         ordering = ["-scheduled_for", "-created_at"]
         indexes = [
-            # A client's reviews by status, newest last: its latest completed reviews read from the index in
-            # order (the scorecard's latest and previous scores).
-            models.Index(fields=["msp", "client", "status", "completed_at", "id"]),
+            # A client's reviews by status, newest last: its latest completed reviews and their scores read from
+            # the index alone, in order (the scorecard's latest and previous scores).
+            models.Index(fields=["msp", "client", "status", "completed_at", "id"], include=["score"],
+                         name="review_client_latest"),
             models.Index(fields=["msp", "tam", "status"]),
             # "Recently completed": the newest completed reviews of the MSP, read from the index in order.
             models.Index(fields=["msp", "status", "completed_at"]),

@@ -71,7 +71,11 @@ class BudgetLine(TenantModel, VersionedModel):
         indexes = [
             models.Index(fields=["msp", "client", "start_quarter"]),
             models.Index(fields=["msp", "initiative"]),
-            models.Index(fields=["msp", "decided_at"]),  # the lines the client decided in a period (scorecard)
+            # The one-time lines of no initiative the client approved, by decision time, with what prices them:
+            # the scorecard's approved value of a period read from the index alone.
+            models.Index(fields=["msp", "decided_at"], include=["client", "quantity", "unit_cost", "pricing", "rate"],
+                         condition=Q(initiative__isnull=True, decision=LineDecision.APPROVED, kind=LineKind.ONE_TIME,
+                                     archived_at__isnull=True), name="budgetline_approved_one_time"),
         ]
         constraints = [
             models.CheckConstraint(

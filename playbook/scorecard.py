@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -103,6 +104,11 @@ class FigureDef:
     family: str  # which drill-down lists its clients
     chart: bool = False  # shown in the chart of shares
 
+    @property
+    def drillable(self) -> bool:
+        """Whether the figure lists the clients behind it (playbook pace and the survey have no client list)."""
+        return self.family not in {"playbook", "survey"}
+
 
 FIGURES = [
     FigureDef("clients_managed", "Clients managed", f"{GUIDE_CLIENTS} per vCIO (35–45)", "clients"),
@@ -137,8 +143,9 @@ FIGURE_BY_KEY = {f.key: f for f in FIGURES}
 NO_SURVEY = "No survey yet"
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
+    """One figure of one column (a tuple: the table has hundreds of them)."""
+
     key: str
     label: str
     guide: str
@@ -156,7 +163,7 @@ class Figure:
 
     @property
     def drillable(self) -> bool:
-        return FIGURE_BY_KEY[self.key].family not in {"playbook", "survey"}
+        return FIGURE_BY_KEY[self.key].drillable
 
 
 @dataclass
@@ -327,14 +334,18 @@ def _playbook_pace(*, msp: Msp, period: Period, vcios: list[User]) -> dict[int, 
             "vcio_id", "activity", "annual"):
         saved.setdefault(vcio_id, {})[activity] = annual
     fraction = year_fraction(year, as_of)
+    expected: dict[int, Decimal] = {}  # by annual objective: most vCIOs share the defaults
+
+    def on_pace(annual: int, actual: int) -> bool:
+        if annual not in expected:
+            expected[annual] = (annual * fraction).quantize(ONE, rounding=ROUND_HALF_UP)
+        return pace_of(actual, expected[annual]) in (Pace.ON_PACE, Pace.AHEAD)
+
     out = {}
     for vcio in vcios:
-        done = 0
-        for a in ACTIVITIES:
-            annual = saved.get(vcio.pk, {}).get(a.value, DEFAULT_OBJECTIVES[a])
-            expected = (annual * fraction).quantize(ONE, rounding=ROUND_HALF_UP)
-            actual = sum(counts.get(vcio.pk, {}).get(a.value, [0]))
-            done += pace_of(actual, expected) in (Pace.ON_PACE, Pace.AHEAD)
+        objectives, actuals = saved.get(vcio.pk, {}), counts.get(vcio.pk, {})
+        done = sum(on_pace(objectives.get(a.value, DEFAULT_OBJECTIVES[a]), sum(actuals.get(a.value, ())))
+                   for a in ACTIVITIES)
         out[vcio.pk] = (done, len(ACTIVITIES))
     return out
 
@@ -361,10 +372,11 @@ def scorecard_build(*, msp: Msp, period: Period, only_vcio: User | None = None) 
     for column in columns:
         group = [column.vcio.pk] if column.vcio else None  # None: every group, clients without a vCIO too
 
-        def pick(groups, name, group=group):
-            if group is None:
+        def pick(groups, name, vcio_id=column.vcio and column.vcio.pk):
+            if vcio_id is None:
                 return _total(groups, name)
-            return sum((groups[i][name] or 0 for i in group if i in groups), 0)
+            row = groups.get(vcio_id)
+            return (row[name] or 0) if row else 0
 
         scale = max(len(vcios), 1) if column.vcio is None else 1
         column.figures = _figures(

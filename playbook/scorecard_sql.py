@@ -39,74 +39,85 @@ _DUE = "m.msp_id = c.msp_id AND m.client_id = c.id AND " + _DUE_IN_PERIOD
 _MISSED = ("(m.status = %(missed)s OR (m.status = %(planned)s"
            " AND m.starts_at + m.duration_minutes * interval '1 minute' <= %(now)s))")
 # The client's (alias c) latest two alignment scores completed by the end of the period, newest first
-# (scorecard._score): scores.two[1] is the latest, scores.two[2] the one before.
+# (scorecard._score): scores.two[1] is the latest, scores.two[2] the one before; scores.latest_at is when the
+# latest was completed.
 _SCORES = """CROSS JOIN LATERAL (
-    SELECT array_agg(t.score ORDER BY t.completed_at DESC, t.id DESC) AS two FROM (
+    SELECT array_agg(t.score ORDER BY t.completed_at DESC, t.id DESC) AS two, max(t.completed_at) AS latest_at FROM (
       SELECT r.score, r.completed_at, r.id FROM alignment_review r WHERE r.msp_id = c.msp_id AND r.client_id = c.id
         AND r.status = %(completed)s AND r.score IS NOT NULL AND r.completed_at < %(end_at)s
       ORDER BY r.completed_at DESC, r.id DESC LIMIT 2) t) scores"""
-
-
-def _held(kind: str) -> str:
-    """A meeting of `kind` (the name of its parameter) held in the period."""
-    return ("EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.msp_id = c.msp_id AND m.client_id = c.id"  # noqa: S608
-            " AND m.kind = %(" + kind + ")s AND m.status = %(held)s AND m.starts_at >= %(start_at)s"
-            " AND m.starts_at < %(end_at)s)")
-
-
-def _presented(since: str) -> tuple[str, str]:
-    """A roadmap presented (a proposal sent) and a budget presented, each from `since` (the name of its
-    parameter) to the period's end."""
-    roadmap = ("EXISTS (SELECT 1 FROM msp_activity a WHERE a.msp_id = c.msp_id AND a.client_id = c.id"  # noqa: S608
-               " AND a.kind = %(proposal_sent)s AND a.occurred_at >= %(" + since + ")s AND a.occurred_at < %(end_at)s)")
-    budget = ("EXISTS (SELECT 1 FROM budgets_budgetversion b WHERE b.msp_id = c.msp_id AND b.client_id = c.id"  # noqa: S608
-              " AND b.presented_at >= %(" + since + ")s AND b.presented_at < %(end_at)s)")
-    return roadmap, budget
-
-
-_ROADMAP, _BUDGET = _presented("start_at")
-_ROADMAP_12, _BUDGET_12 = _presented("last_12")
 _PROFILE_FILLED = " AND ".join(f"c.{name} <> ''" for name in PROFILE_FIELDS[1:])  # the text fields of the profile
 
-_MANAGED_SQL = """
-WITH managed AS MATERIALIZED (
+
+def _presented(name: str, table: str, at: str, condition: str = "TRUE") -> str:
+    """A LEFT JOIN of the rows of `table` dated by `at` (and meeting `condition`), per client: whether one falls
+    in the period (`name`.in_period) and in the last 12 months to its end (`name`.in_12)."""
+    return ("LEFT JOIN (SELECT t.client_id, bool_or(t." + at + " >= %(start_at)s) AS in_period,"  # noqa: S608
+            " bool_or(t." + at + " >= %(last_12)s) AS in_12 FROM " + table + " t"
+            " WHERE t.msp_id = %(msp)s AND " + condition + " AND t." + at + " < %(end_at)s"
+            " AND t." + at + " >= least(%(start_at)s::timestamptz, %(last_12)s::timestamptz)"
+            " GROUP BY t.client_id) " + name + " ON " + name + ".client_id = c.id")
+
+
+# The managed clients, each with its flags read from one pass over each table (its rows of the period grouped by
+# client, then joined), not a subquery per client and flag: meetings held in the period (pre-planning, strategy),
+# quarterly reviews due held and missed, and roadmaps (proposals sent) and budgets presented in the period and in
+# the last 12 months to its end. A completed review in the period is read per client from the reviews' index,
+# only when the latest scored review was completed before the period.
+# Each statement starts with SELECT (derived tables, not WITH), so the history middleware leaves it as it is
+# (it prefixes its context only to statements that may write). Grouped derived tables are computed once.
+_AGGREGATES = """SELECT vcio_id, count(*) AS n, sum(mrr) AS mrr, count(latest_score) AS scored,
+  avg(latest_score) AS score,"""
+_MANAGED_SQL = _AGGREGATES + """
+  count(previous_score) AS trended,
+  avg(latest_score - previous_score) FILTER (WHERE previous_score IS NOT NULL) AS trend,
+  """ + ", ".join(f"count(*) FILTER (WHERE {name}) AS {name}" for name in FLAGS) + """
+FROM (
   SELECT c.vcio_id, c.mrr, scores.two[1] AS latest_score, scores.two[2] AS previous_score,
-    """ + _held("pre_planning") + """ AS step_pre_planning,
-    EXISTS (SELECT 1 FROM alignment_review r WHERE r.msp_id = c.msp_id AND r.client_id = c.id
-       AND r.status = %(completed)s AND r.completed_at >= %(start_at)s AND r.completed_at < %(end_at)s)
+    coalesce(met.pre_planning, false) AS step_pre_planning,
+    -- a review completed in the period: surely when the latest scored one was; else read from the index
+    CASE WHEN scores.latest_at >= %(start_at)s THEN true
+      ELSE EXISTS (SELECT 1 FROM alignment_review r WHERE r.msp_id = c.msp_id AND r.client_id = c.id
+        AND r.status = %(completed)s AND r.completed_at >= %(start_at)s AND r.completed_at < %(end_at)s) END
        AS step_review,
-    """ + _ROADMAP + """ AS step_roadmap,
-    """ + _BUDGET + """ AS step_budget,
-    """ + _held("strategy") + """ AS step_strategy,
-    EXISTS (SELECT 1 FROM meetings_meeting m WHERE """ + _DUE + """ AND m.kind = %(qbr)s AND m.status = %(held)s)
-    AND NOT EXISTS (SELECT 1 FROM meetings_meeting m WHERE """ + _DUE + """ AND m.kind = %(qbr)s
-       AND """ + _MISSED + """) AS step_quarterly,
-    """ + _ROADMAP_12 + """ AND """ + _BUDGET_12 + """ AS roadmap_and_budget,
+    coalesce(roadmaps.in_period, false) AS step_roadmap,
+    coalesce(budgets.in_period, false) AS step_budget,
+    coalesce(met.strategy, false) AS step_strategy,
+    coalesce(met.qbr_held AND NOT met.qbr_missed, false) AS step_quarterly,
+    coalesce(roadmaps.in_12 AND budgets.in_12, false) AS roadmap_and_budget,
     (c.annual_revenue IS NOT NULL AND c.profile_reviewed_at >= %(profile_since)s AND """ + _PROFILE_FILLED + """)
        AS business_knowledge
   FROM clients_client c
   """ + _SCORES + """
+  LEFT JOIN (
+    SELECT m.client_id,
+      bool_or(m.kind = %(pre_planning)s AND m.status = %(held)s) AS pre_planning,
+      bool_or(m.kind = %(strategy)s AND m.status = %(held)s) AS strategy,
+      bool_or(m.kind = %(qbr)s AND m.starts_at < %(until)s AND m.status = %(held)s) AS qbr_held,
+      bool_or(m.kind = %(qbr)s AND m.starts_at < %(until)s AND """ + _MISSED + """) AS qbr_missed
+    FROM meetings_meeting m
+    WHERE m.msp_id = %(msp)s AND m.starts_at >= %(start_at)s AND m.starts_at < %(end_at)s
+      AND m.kind IN (%(pre_planning)s, %(strategy)s, %(qbr)s) AND m.status IN (%(held)s, %(missed)s, %(planned)s)
+    GROUP BY m.client_id
+  ) met ON met.client_id = c.id
+  """ + _presented("roadmaps", "msp_activity", "occurred_at", "t.kind = %(proposal_sent)s") + """
+  """ + _presented("budgets", "budgets_budgetversion", "presented_at") + """
   WHERE c.msp_id = %(msp)s AND c.archived_at IS NULL AND c.created_at < %(end_at)s
     AND NOT (c.status = %(churned)s AND c.churn_date IS NOT NULL AND c.churn_date <= %(end)s)
-)
-SELECT vcio_id, count(*) AS n, sum(mrr) AS mrr, count(latest_score) AS scored, avg(latest_score) AS score,
-  count(previous_score) AS trended,
-  avg(latest_score - previous_score) FILTER (WHERE previous_score IS NOT NULL) AS trend,
-  """ + ", ".join(f"count(*) FILTER (WHERE {name}) AS {name}" for name in FLAGS) + """
-FROM managed GROUP BY vcio_id
+) managed
+GROUP BY vcio_id
 """  # noqa: S608 - every name interpolated is ours, every value a parameter
 
-_CHURN_SQL = """
-WITH churned AS MATERIALIZED (
+_CHURN_SQL = _AGGREGATES + """
+  sum(missed)::int AS missed
+FROM (
   SELECT c.vcio_id, c.mrr, scores.two[1] AS latest_score,
     (SELECT count(*) FROM meetings_meeting m WHERE """ + _DUE + """ AND """ + _MISSED + """) AS missed
   FROM clients_client c
   """ + _SCORES + """
   WHERE c.msp_id = %(msp)s AND c.status = %(churned)s AND c.churn_date >= %(start)s AND c.churn_date <= %(end)s
-)
-SELECT vcio_id, count(*) AS n, sum(mrr) AS mrr, count(latest_score) AS scored, avg(latest_score) AS score,
-  sum(missed)::int AS missed
-FROM churned GROUP BY vcio_id
+) churned
+GROUP BY vcio_id
 """  # noqa: S608
 
 _MEETINGS_SQL = """

@@ -92,25 +92,29 @@ def scorecard_table(card: Scorecard, query: str) -> list[TableRow]:
     survey results), its rating badge and its detail. Built here in one pass, not by the template engine cell
     by cell (a large MSP's table has hundreds of cells); every text from the data is escaped."""
     survey_url = reverse("survey_results")
+    figure_url = reverse("scorecard_figure", args=["KEY"])  # the same route for every figure, its key in the path
     query = escape(query)
+    keys = [escape(column.key) for column in card.columns]
+    surveys = [f"{survey_url}?vcio={column.vcio.pk}" if column.vcio else survey_url for column in card.columns]
+    badges = {band: f'\n<span class="badge sc-rating {band_badge(band)}">{label}</span>'
+              for band, label in RATING_LABELS.items() if band != NONE}
     rows = []
     for d, figures in card.rows():
-        figure_url = f"{reverse('scorecard_figure', args=[d.key])}?{query}&amp;vcio="
+        link = f"{figure_url.replace('KEY', d.key)}?{query}&amp;vcio="
+        drillable, survey = d.drillable, d.family == "survey"
         cells = []
-        for index, (column, figure) in enumerate(figures):
+        for index, (_, figure) in enumerate(figures):
             band, shown = figure.rating, escape(figure.display)
-            if figure.drillable:
-                value = f'<a href="{figure_url}{column.key}" class="sc-value fw-semibold">{shown}</a>'
-            elif d.family == "survey" and figure.value is not None:
-                target = f"{survey_url}?vcio={column.vcio.pk}" if column.vcio else survey_url
-                value = (f'<a href="{target}" class="sc-value fw-semibold" title="The survey results behind this '
-                         f'figure">{shown}</a>')
+            if drillable:
+                value = f'<a href="{link}{keys[index]}" class="sc-value fw-semibold">{shown}</a>'
+            elif survey and figure.value is not None:
+                value = (f'<a href="{surveys[index]}" class="sc-value fw-semibold" title="The survey results behind '
+                         f'this figure">{shown}</a>')
             else:
                 value = f'<span class="sc-value fw-semibold">{shown}</span>'
-            badge = (f'\n<span class="badge sc-rating {band_badge(band)}">{RATING_LABELS[band]}</span>'
-                     if band != NONE else "")
             detail = f'\n<div class="small text-body-secondary">{escape(figure.detail)}</div>' if figure.detail else ""
-            cells.append(f'<td class="text-end" data-column="{index}" data-rating="{band}">{value}{badge}{detail}</td>')
+            cells.append(f'<td class="text-end" data-column="{index}" data-rating="{band}">{value}'
+                         f'{badges.get(band, "")}{detail}</td>')
         rows.append(TableRow(key=d.key, label=d.label, guide=d.guide,
                              cells=mark_safe("\n".join(cells))))  # noqa: S308 - every text is escaped above
     return rows

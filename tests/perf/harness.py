@@ -87,6 +87,20 @@ def time_sql(sql: str, params: list | None, *, runs: int) -> float:
     return round(statistics.median(times), 2)
 
 
+def time_sql_sequence(statements: list[str], *, runs: int) -> float:
+    """Median time of raw SQL statements run one after the other, each fetched in full, as a page runs them
+    (each statement's data is then as warm or cold as it is for the page)."""
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times[1:]), 2)
+
+
 def table(rows: list[Row], floors: dict[str, float]) -> str:
     """The printed table: each page's large-MSP figures with its ratio to the small MSP (and to its floor)."""
     by = {(r.page, r.size): r for r in rows}

@@ -12,13 +12,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
+from clients.models import Client
 from meetings.services import meeting_create, meeting_mark_held, touch_log
 from msp.activities import activity_record
-from msp.models import Activity
+from msp.models import Activity, Membership
 from msp.roles import Role
 from playbook import services
 from playbook.models import Escalation
 from playbook.selectors import objectives_for, pace_of, playbook_vcios, playbook_year, weekly_target, year_fraction
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -210,3 +212,25 @@ def test_the_api_gives_the_monthly_table_and_objectives(tenant, login):
     assert [o["annual"] for o in listed["results"]] == [700]
     with scope(msp=tenant.msp):
         assert [u.pk for u in playbook_vcios(msp=tenant.msp)] == [vcio.pk]
+
+
+def test_who_has_a_playbook(tenant, other_tenant):
+    """Active vCIOs of the MSP, and its owners while they are the vCIO of a client not archived; not a removed
+    member, an inactive user, a TAM or another MSP's vCIO. By name."""
+    msp, owner, vcio = tenant.msp, tenant.users[Role.OWNER], tenant.users[Role.VCIO]
+    with scopes_disabled():
+        gone, idle, second = (f.UserFactory(email=f"{n}@alpha.test", full_name=n) for n in ("Gone", "Idle", "Abe"))
+        for user in (gone, idle, second):
+            f.MembershipFactory(msp=msp, user=user, role=Role.VCIO)
+        Membership.objects.filter(msp=msp, user=gone).update(removed_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        type(idle).objects.filter(pk=idle.pk).update(is_active=False)
+        owned = f.ClientFactory(msp=msp, name="Owner's own", vcio=owner)
+    with scope(msp=msp):
+        by_name = sorted([second, vcio, owner], key=lambda u: (u.full_name, u.email))
+        assert [u.pk for u in playbook_vcios(msp=msp)] == [u.pk for u in by_name]
+        assert by_name[0] == second  # Abe
+        with scopes_disabled():
+            Client.objects.filter(pk=owned.pk).update(archived_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        assert sorted(u.pk for u in playbook_vcios(msp=msp)) == sorted([second.pk, vcio.pk])
+    with scope(msp=other_tenant.msp):
+        assert [u.pk for u in playbook_vcios(msp=other_tenant.msp)] == [other_tenant.users[Role.VCIO].pk]

@@ -493,12 +493,28 @@ def test_each_family_in_one_statement_equals_its_querysets_grouped(tenant, other
         Recommendation.objects.filter(client=grown[9]).update(status="done")
         approved.recommendations.add(Recommendation.objects.get(client=grown[6]), through_defaults={"msp": msp})
         Recommendation.objects.filter(client=grown[10]).update(archived_at=at(2026, 2, 1))
+        # Roadmaps presented before a quarter's period but in its last 12 months, and in it; a QBR due later.
+        for client, when in ((grown[0], at(2025, 9, 1)), (grown[1], at(2026, 5, 1))):
+            activity_record(msp=msp, kind="proposal_sent", actor=other_tenant.users[Role.VCIO], client_id=client.pk,
+                            subject_id=client.pk, occurred_at=when)
+        meeting(msp, grown[11], "qbr", at(2026, 9, 1), status="planned")
+        meeting(msp, grown[11], "pre_planning", at(2026, 6, 20))
+        # A review in the period without a score after a scored one before it; only a scored one before it.
+        Review.objects.filter(client__in=[grown[9], grown[10]]).delete()
+        for client in (grown[9], grown[10]):
+            review(msp, client, at(2025, 3, 1), "71.0")
+        Review.objects.create(msp=msp, client=grown[9], title="No score", status="completed",
+                              completed_at=at(2026, 2, 1), score=None)
+    # The year, a quarter (its last 12 months reach before it) and a year that has not ended (meetings due to now).
     for t in (tenant, other_tenant):
+        for start, end in ((START, END), ("2026-04-01", "2026-06-30"), ("2026-01-01", "2026-12-31")):
+            with scope(msp=t.msp):
+                period = period_parse(msp=t.msp, start=start, end=end, now=NOW)
+                reference = _reference(period)
+                for family, statement in STATEMENTS.items():
+                    assert statement(msp=t.msp, period=period) == reference[family], (family, start, end)
         with scope(msp=t.msp):
-            period = period_parse(msp=t.msp, start=START, end=END, now=NOW)
-            reference = _reference(period)
-            for family, statement in STATEMENTS.items():
-                assert statement(msp=t.msp, period=period) == reference[family], family
+            reference = _reference(period_parse(msp=t.msp, start=START, end=END, now=NOW))
     assert reference["churn"] == {
         other_tenant.users[Role.VCIO].pk: {"vcio_id": other_tenant.users[Role.VCIO].pk, "n": 1,
                                            "mrr": grown[3].mrr, "scored": 1, "score": Decimal("65.0"), "missed": 1},
