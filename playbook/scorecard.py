@@ -60,7 +60,7 @@ from .scorecard_sql import (
     nonrecurring_by_vcio,
     recommendations_by_vcio,
 )
-from .selectors import ACTIVITIES, monthly_counts, pace_of, playbook_vcios, year_fraction
+from .selectors import ACTIVITIES, expected_to_date, monthly_counts, pace_of, playbook_vcios, year_fraction
 
 GUIDE_CLIENTS = 40
 GUIDE_MRR = Decimal("120000")
@@ -334,18 +334,12 @@ def _playbook_pace(*, msp: Msp, period: Period, vcios: list[User]) -> dict[int, 
             "vcio_id", "activity", "annual"):
         saved.setdefault(vcio_id, {})[activity] = annual
     fraction = year_fraction(year, as_of)
-    expected: dict[int, Decimal] = {}  # by annual objective: most vCIOs share the defaults
-
-    def on_pace(annual: int, actual: int) -> bool:
-        if annual not in expected:
-            expected[annual] = (annual * fraction).quantize(ONE, rounding=ROUND_HALF_UP)
-        return pace_of(actual, expected[annual]) in (Pace.ON_PACE, Pace.AHEAD)
-
     out = {}
     for vcio in vcios:
         objectives, actuals = saved.get(vcio.pk, {}), counts.get(vcio.pk, {})
-        done = sum(on_pace(objectives.get(a.value, DEFAULT_OBJECTIVES[a]), sum(actuals.get(a.value, ())))
-                   for a in ACTIVITIES)
+        done = sum(pace_of(sum(actuals.get(a.value, ())),
+                           expected_to_date(objectives.get(a.value, DEFAULT_OBJECTIVES[a]), fraction))
+                   in (Pace.ON_PACE, Pace.AHEAD) for a in ACTIVITIES)
         out[vcio.pk] = (done, len(ACTIVITIES))
     return out
 

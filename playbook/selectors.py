@@ -97,6 +97,11 @@ def year_fraction(year: int, as_of: date) -> Decimal:
     return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
 
 
+def expected_to_date(annual: int, fraction: Decimal) -> Decimal:
+    """The part of a yearly objective due by a day (`fraction` of the year, year_fraction), to one decimal."""
+    return (annual * fraction).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def pace_of(actual: int, expected: Decimal) -> str:
     if expected == 0:
         return Pace.ON_PACE if actual == 0 else Pace.AHEAD
@@ -160,7 +165,7 @@ def playbook_year(*, msp: Msp, vcio: User, year: int, as_of: date) -> PlaybookYe
     objectives = objectives_for(vcio=vcio, year=year)
     paces = []
     for a in ACTIVITIES:
-        expected = (objectives[a.value] * fraction).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        expected = expected_to_date(objectives[a.value], fraction)
         paces.append(ActivityPace(activity=a.value, label=a.label, annual=objectives[a.value],
                                   weekly=weekly_target(objectives[a.value]), actual=totals[a.value],
                                   expected=expected, pace=pace_of(totals[a.value], expected)))
